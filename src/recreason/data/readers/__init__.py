@@ -1,0 +1,60 @@
+"""Readers: the native schema and adapters for the formats people have, found by name or by looking.
+
+Each reader module has ``read(path, opts) -> ReadResult`` and ``detect(path) -> bool``. ``FORMATS``
+lists them in the order auto-detection tries them; the native schema comes last.
+"""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+
+from recreason.data.readers.base import ReadOptions, ReadResult, RawTable
+from recreason.data.rejects import InputError
+
+#: format name -> module (under recreason.data.readers), in detection order.
+FORMATS: dict[str, str] = {
+    "peter": "peter",
+    "xrec": "xrec",
+    "movielens": "movielens",
+    "amazon": "amazon",
+    "advertisegen": "advertisegen",
+    "native": "native",
+}
+
+
+def reader(fmt: str):
+    if fmt not in FORMATS:
+        raise InputError(f"unknown format {fmt!r}; formats are {', '.join(FORMATS)}")
+    return importlib.import_module(f"recreason.data.readers.{FORMATS[fmt]}")
+
+
+def available_formats() -> list[str]:
+    out = []
+    for fmt in FORMATS:
+        try:
+            reader(fmt)
+        except ModuleNotFoundError:
+            continue
+        out.append(fmt)
+    return out
+
+
+def detect(path: Path) -> str:
+    """The format of a file or folder, or ``InputError`` naming what was looked for."""
+    path = Path(path)
+    if not path.exists():
+        raise InputError(f"{path}: no such file or folder")
+    for fmt in available_formats():
+        mod = reader(fmt)
+        if mod.detect(path):
+            return fmt
+    raise InputError(f"{path}: cannot tell the format; pass --format ({', '.join(available_formats())})")
+
+
+def read(path: Path, fmt: str | None = None, opts: ReadOptions | None = None) -> tuple[str, ReadResult]:
+    fmt = fmt or detect(path)
+    return fmt, reader(fmt).read(Path(path), opts or ReadOptions())
+
+
+__all__ = ["FORMATS", "ReadOptions", "ReadResult", "RawTable", "detect", "read", "reader", "available_formats"]

@@ -1,0 +1,186 @@
+"""What every reader returns, and the raw file readers (CSV, JSONL, Parquet) they share.
+
+A reader turns source files into ``RawTable``s: the source's records mapped onto the native column
+names (``schema.py``), values still raw (strings from CSV, JSON values from JSONL, Python values from
+Parquet or pickles), with two bookkeeping columns: ``_file`` and ``_line`` (1-based line of a text file,
+or row number of a binary one). ``validate.py`` then checks and converts every column. Records a reader
+cannot even parse (a broken JSON line, a CSV row with the wrong number of fields) become ``Reject``s here.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import json
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from recreason.data.rejects import InputError, Reject
+
+FILE, LINE = "_file", "_line"
+
+csv.field_size_limit(sys.maxsize)  # oversized fields are rejected by the validator, with a message
+
+
+@dataclass
+class ReadOptions:
+    """Knobs shared by all readers. ``rating_range`` is inclusive; ``None`` takes the format's own."""
+
+    rating_range: tuple[float, float] | None = None
+    max_text_chars: int = 20_000
+    encoding: str | None = None  # None: UTF-8 (BOM or not), then GB18030 (covers GBK and GB2312)
+    table: str | None = None  # for a single native file whose table the name does not tell
+
+
+@dataclass
+class RawTable:
+    table: str
+    frame: pd.DataFrame
+    source: str
+
+
+@dataclass
+class ReadResult:
+    tables: list[RawTable] = field(default_factory=list)
+    rejects: list[Reject] = field(default_factory=list)
+    sources: list[Path] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    rating_range: tuple[float, float] | None = None
+
+    def extend(self, other: ReadResult) -> ReadResult:
+        self.tables += other.tables
+        self.rejects += other.rejects
+        self.sources += other.sources
+        self.notes += other.notes
+        self.rating_range = self.rating_range or other.rating_range
+        return self
+
+
+def read_bytes(path: Path) -> bytes:
+    path = Path(path)
+    if not path.exists():
+        raise InputError(f"{path}: no such file")
+    if path.is_dir():
+        raise InputError(f"{path}: is a folder, expected a file")
+    data = path.read_bytes()
+    if path.suffix == ".gz":
+        try:
+            data = gzip.decompress(data)
+        except (OSError, EOFError) as e:
+            raise InputError(f"{path}: not a valid gzip file ({e})") from None
+    if not data.strip():
+        raise InputError(f"{path}: file is empty")
+    return data
+
+
+def decode(data: bytes, path: Path, encoding: str | None = None) -> tuple[str, str]:
+    """Text and the encoding used. Tries UTF-8 (dropping a BOM), then GB18030, unless one is given."""
+    for enc in [encoding] if encoding else ["utf-8-sig", "gb18030"]:
+        try:
+            return data.decode(enc), enc
+        except (UnicodeDecodeError, LookupError):
+            continue
+    tried = encoding or "UTF-8 and GB18030"
+    raise InputError(f"{path}: cannot decode the file as {tried}; pass --encoding")
+
+
+def read_text(path: Path, encoding: str | None = None) -> str:
+    return decode(read_bytes(path), path, encoding)[0]
+
+
+def read_csv_rows(path: Path, table: str, encoding: str | None = None, header: list[str] | None = None,
+                  delimiter: str = ",") -> tuple[pd.DataFrame, list[Reject]]:
+    """A CSV file as a frame of strings with ``_file`` / ``_line``; bad rows become rejects.
+
+    Uses the csv module rather than pandas/pyarrow because it reports the exact starting line of every
+    record, even when quoted fields span lines, which the rejects file must name.
+    """
+    text = read_text(path, encoding)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    name = str(path)
+    rejects: list[Reject] = []
+    try:
+        if header is None:
+            header = [h.strip() for h in next(reader)]
+        start, rows, lines = reader.line_num + 1, [], []
+        width = len(header)
+        for row in reader:
+            if len(row) == width:
+                rows.append(row)
+                lines.append(start)
+            elif row and any(c.strip() for c in row):
+                rejects.append(Reject(name, start, table, None,
+                                      f"expected {width} fields ({', '.join(header)}), found {len(row)}",
+                                      dict(enumerate(row))))
+            start = reader.line_num + 1
+    except csv.Error as e:
+        raise InputError(f"{path}:{reader.line_num}: malformed CSV ({e})") from None
+    if len(set(header)) != len(header):
+        raise InputError(f"{path}:1: duplicate column names in header {header}")
+    frame = pd.DataFrame(rows, columns=header, dtype=object) if rows else pd.DataFrame(columns=header, dtype=object)
+    frame[FILE] = name
+    frame[LINE] = lines
+    return frame, rejects
+
+
+def read_jsonl_rows(path: Path, table: str, encoding: str | None = None) -> tuple[list[dict], list[int], list[Reject]]:
+    """JSON Lines: objects with their line numbers; broken lines and non-objects become rejects."""
+    text = read_text(path, encoding)
+    name = str(path)
+    records: list[dict] = []
+    lines: list[int] = []
+    rejects: list[Reject] = []
+    loads = json.loads
+    for n, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            obj = loads(line)
+        except json.JSONDecodeError as e:
+            rejects.append(Reject(name, n, table, None, f"broken JSON ({e.msg} at column {e.colno})", line))
+            continue
+        if not isinstance(obj, dict):
+            rejects.append(Reject(name, n, table, None, f"expected a JSON object, found {type(obj).__name__}", obj))
+            continue
+        records.append(obj)
+        lines.append(n)
+    return records, lines, rejects
+
+
+def frame_from_records(records: list[dict[str, Any]], lines: list[int], name: str,
+                       columns: dict[str, str] | None = None) -> pd.DataFrame:
+    """Records -> raw frame. ``columns`` maps source keys to native names (others are kept as they are)."""
+    keys = list(dict.fromkeys(k for r in records[:1000] for k in r))
+    seen = set(keys)
+    for r in records[1000:]:
+        if len(r.keys() - seen):
+            keys += [k for k in r if k not in seen]
+            seen.update(r)
+    # Built column by column so that a missing key is None, unlike a JSON NaN value (from_records
+    # would make both NaN and the validator could not tell them apart).
+    frame = pd.DataFrame({k: pd.Series([r.get(k) for r in records], dtype=object) for k in keys})
+    if columns:
+        frame = frame.rename(columns=columns)
+    frame[FILE] = name
+    frame[LINE] = lines
+    return frame
+
+
+def read_parquet_rows(path: Path) -> pd.DataFrame:
+    """A Parquet file as a frame of Python values (``None`` for nulls, NaN kept as NaN); line = row number."""
+    import pyarrow.parquet as pq
+
+    try:
+        table = pq.read_table(path)
+    except Exception as e:  # pyarrow raises several types for a file that is not Parquet
+        raise InputError(f"{path}: not a readable Parquet file ({e})") from None
+    frame = pd.DataFrame({name: pd.Series(table.column(name).to_pylist(), dtype=object)
+                          for name in table.column_names})
+    frame[FILE] = str(path)
+    frame[LINE] = range(1, len(frame) + 1)
+    return frame

@@ -1,0 +1,361 @@
+"""Check and convert raw tables into the native schema, rejecting bad records with a reason.
+
+Validation is done column by column over whole tables (pandas), not record by record, so a million
+interactions validate in seconds; the rules are the same as the pydantic models in ``schema.py``.
+The first problem found in a record is the one reported (its field is named); the record goes to the
+rejects with its file and line. Rules:
+
+- ids: required, non-empty after trimming, at most 256 characters;
+- text fields: at most ``max_text_chars`` (default 20,000) characters, else rejected as oversized;
+- numbers (rating, price): a number, not NaN, finite; ratings inside the rating range, prices >= 0;
+- event: one of view / click / cart / purchase / rate / review (common synonyms accepted); when
+  missing it is ``review`` if there is review text, ``rate`` if there is a rating, else rejected;
+- timestamp: ISO 8601, unix seconds or milliseconds (told apart by size), or another common date
+  format, mixed freely within one file; times without a zone are UTC;
+- maps (attributes, demographics, context): a JSON object; columns named ``attributes.KEY`` or
+  ``context.KEY`` (``scene`` and ``device`` too) are folded into the map;
+- lists (category, interests): a JSON list, or text split on ``>`` (category) or ``|`` / ``;``;
+- duplicates: the second record with an item or user id already seen is rejected;
+- unknown ids: interactions and references naming an item (or user) that the given items (users)
+  table does not have are rejected.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from recreason.data.dataset import frame_from_arrow
+from recreason.data.readers.base import FILE, LINE, RawTable
+from recreason.data.rejects import InputError, Reject
+from recreason.data.schema import MAX_ID_CHARS, REQUIRED, SCHEMAS, EventType, dump_json
+
+DEFAULT_RATING_RANGE = (0.0, 5.0)
+EVENT_SYNONYMS = {
+    "impression": None, "pv": "view", "views": "view", "clicks": "click", "add_to_cart": "cart",
+    "add-to-cart": "cart", "addtocart": "cart", "add to cart": "cart", "buy": "purchase", "order": "purchase",
+    "purchased": "purchase", "rating": "rate", "rated": "rate", "reviewed": "review", "comment": "review",
+}
+_ID_COLS = {"item_id", "user_id"}
+_FLOAT_COLS = {"rating", "price"}
+_LIST_COLS = {"category": (">", "|", ";"), "interests": ("|", ";")}
+_MAP_COLS = {"attributes", "demographics", "context"}
+_FOLD_ALIASES = {"scene": "context", "device": "context"}
+
+
+@dataclass
+class Checked:
+    """One validated table and what it rejected."""
+
+    table: str
+    frame: pd.DataFrame  # native schema columns plus _file and _line
+    rejects: list[Reject]
+    read: int
+
+
+class _Marks:
+    """The first reason each row is rejected for, filled column by column."""
+
+    def __init__(self, frame: pd.DataFrame, table: str):
+        self.frame, self.table = frame, table
+        self.reason = pd.Series([None] * len(frame), index=frame.index, dtype=object)
+        self.field = pd.Series([None] * len(frame), index=frame.index, dtype=object)
+
+    def mark(self, mask: pd.Series, field: str, reasons: pd.Series | str) -> None:
+        mask = mask & self.reason.isna()
+        if not mask.any():
+            return
+        self.reason[mask] = reasons[mask] if isinstance(reasons, pd.Series) else reasons
+        self.field[mask] = field
+
+    def rejects(self) -> list[Reject]:
+        bad = self.reason.notna()
+        out = []
+        raw = self.frame.loc[bad]
+        for idx, row in raw.iterrows():
+            record = {k: v for k, v in row.items() if k not in (FILE, LINE) and not _blank(v)}
+            out.append(Reject(row[FILE], int(row[LINE]), self.table, self.field[idx], self.reason[idx], record))
+        return out
+
+
+def _omap(col: pd.Series, fn) -> pd.Series:
+    """``col.map(fn)`` that keeps Python objects (pandas 3 would turn ``None`` into NaN strings)."""
+    return pd.Series([fn(v) for v in col], index=col.index, dtype=object)
+
+
+def _bmap(col: pd.Series, fn) -> pd.Series:
+    return pd.Series([bool(fn(v)) for v in col], index=col.index, dtype=bool)
+
+
+def _imap(col: pd.Series, fn) -> pd.Series:
+    return pd.Series([fn(v) for v in col], index=col.index, dtype="int64")
+
+
+def _blank(v) -> bool:
+    return v is None or (isinstance(v, float) and math.isnan(v)) or (isinstance(v, str) and not v.strip())
+
+
+def _blank_mask(col: pd.Series) -> pd.Series:
+    return _bmap(col, _blank)
+
+
+def _preview(col: pd.Series) -> pd.Series:
+    return _omap(col, lambda v: repr(v if not isinstance(v, str) or len(v) <= 40 else v[:40] + "…"))
+
+
+def _text(col: pd.Series, marks: _Marks, name: str, limit: int) -> pd.Series:
+    out = _omap(col, lambda v: None if _blank(v) else (v.strip() if isinstance(v, str) else str(v)))
+    lengths = _imap(out, lambda v: 0 if v is None else len(v))
+    marks.mark(lengths > limit, name, _omap(lengths, lambda n: f"oversized: {n} characters (limit {limit})"))
+    return out
+
+
+def _ids(col: pd.Series, marks: _Marks, name: str) -> pd.Series:
+    out = _omap(col, lambda v: None if _blank(v) else (str(int(v)) if isinstance(v, float) and v.is_integer()
+                                                    else str(v).strip()))
+    marks.mark(out.isna(), name, "missing required id")
+    lengths = _imap(out, lambda v: 0 if v is None else len(v))
+    marks.mark(lengths > MAX_ID_CHARS, name, _omap(lengths, lambda n: f"oversized id: {n} characters (limit {MAX_ID_CHARS})"))
+    return out
+
+
+def _floats(col: pd.Series, marks: _Marks, name: str, lo: float, hi: float) -> pd.Series:
+    blank = _blank_mask(col) & ~_bmap(col, lambda v: isinstance(v, float))  # NaN values are not blanks here
+    isnull = col.isna() & ~_bmap(col, lambda v: isinstance(v, float))
+    bools = _bmap(col, lambda v: isinstance(v, bool))
+    values = pd.to_numeric(_omap(col, lambda v: v.strip() if isinstance(v, str) else v).where(~bools, None),
+                           errors="coerce").astype(float)
+    present = ~(blank | isnull)
+    nan_like = present & _bmap(col, lambda v: (isinstance(v, float) and math.isnan(v))
+                                 or (isinstance(v, str) and v.strip().lower() in ("nan", "+nan", "-nan")))
+    marks.mark(nan_like, name, "NaN is not a valid value")
+    marks.mark(present & values.isna(), name, _omap(_preview(col), lambda p: f"wrong type: {p} is not a number"))
+    finite = np.isfinite(values.to_numpy(dtype=float, na_value=np.nan))
+    out_of_range = present & values.notna() & (~finite | (values < lo) | (values > hi))
+    marks.mark(out_of_range, name, _omap(values, lambda v: f"out of range: {v:g} not in [{lo:g}, {hi:g}]"))
+    return values.where(present, np.nan)
+
+
+def _events(frame: pd.DataFrame, marks: _Marks) -> pd.Series:
+    valid = {e.value for e in EventType}
+    if "event" in frame:
+        raw = _omap(frame["event"], lambda v: None if _blank(v) else str(v).strip().lower())
+    else:
+        raw = pd.Series([None] * len(frame), index=frame.index, dtype=object)
+    out = _omap(raw, lambda v: v if v is None or v in valid else EVENT_SYNONYMS.get(v, "?"))
+    marks.mark(out == "?", "event", _omap(raw, lambda v: f"unknown event {v!r}; expected one of {', '.join(sorted(valid))}"))
+    has_review = _bmap(frame["review"], lambda v: not _blank(v)) if "review" in frame else False
+    has_rating = _bmap(frame["rating"], lambda v: not _blank(v)) if "rating" in frame else False
+    missing = out.isna()
+    out = out.mask(missing & has_rating, "rate").mask(missing & has_review, "review")
+    marks.mark(out.isna() & (raw.isna() | raw.isin(list(EVENT_SYNONYMS))), "event",
+               "missing event (and no rating or review to infer it from)")
+    return out
+
+
+def parse_timestamps(col: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """(UTC timestamps, mask of values that could not be parsed). Blank values are null, not errors."""
+    out = pd.Series(pd.NaT, index=col.index, dtype="datetime64[s, UTC]")
+    blank = _blank_mask(col)
+    stamps = _bmap(col, lambda v: isinstance(v, (pd.Timestamp, np.datetime64)) or hasattr(v, "isoformat"))
+    if stamps.any():
+        out[stamps] = pd.to_datetime(col[stamps], utc=True).dt.as_unit("s")
+    rest = ~blank & ~stamps
+    nums = pd.to_numeric(_omap(col.where(rest), lambda v: v.strip() if isinstance(v, str) else v), errors="coerce")
+    numeric = rest & nums.notna() & ~_bmap(col, lambda v: isinstance(v, bool))
+    if numeric.any():
+        n = nums[numeric].astype(float)
+        secs = n.where(n.abs() < 1e11, n / 1000.0)  # 1e11 s is year 5138; larger values are milliseconds
+        out[numeric] = pd.to_datetime(secs, unit="s", utc=True, errors="coerce").dt.as_unit("s")
+    text = rest & ~numeric
+    if text.any():
+        s = col[text].map(str).str.strip()
+        iso = pd.to_datetime(s, format="ISO8601", utc=True, errors="coerce")
+        left = iso.isna()
+        if left.any():
+            iso[left] = pd.to_datetime(s[left], format="mixed", utc=True, errors="coerce")
+        out[text] = iso.dt.as_unit("s")
+    return out, rest & out.isna()
+
+
+def _timestamps(col: pd.Series, marks: _Marks) -> pd.Series:
+    out, bad = parse_timestamps(col)
+    marks.mark(bad, "timestamp", _omap(_preview(col), lambda p: f"unparseable timestamp {p}"))
+    return out
+
+
+def _to_list(v, seps: tuple[str, ...]):
+    if _blank(v):
+        return []
+    if isinstance(v, (list, tuple, np.ndarray)):
+        items = list(v)
+    elif isinstance(v, str) and v.strip().startswith("["):
+        items = json.loads(v)
+        if not isinstance(items, list):
+            raise ValueError("expected a JSON list")
+    elif isinstance(v, str):
+        sep = next((s for s in seps if s in v), None)
+        items = v.split(sep) if sep else [v]
+    else:
+        raise ValueError(f"expected a list or text, found {type(v).__name__}")
+    return [str(x).strip() for x in items if not _blank(x)]
+
+
+def _lists(col: pd.Series, marks: _Marks, name: str) -> pd.Series:
+    seps = _LIST_COLS[name]
+    values, errors = [], []
+    for v in col:
+        try:
+            values.append(_to_list(v, seps))
+            errors.append(None)
+        except (ValueError, json.JSONDecodeError) as e:
+            values.append([])
+            errors.append(f"bad list: {e}")
+    err = pd.Series(errors, index=col.index, dtype=object)
+    marks.mark(err.notna(), name, err)
+    return pd.Series(values, index=col.index, dtype=object)
+
+
+def _map_value(v, name: str):
+    if isinstance(v, (list, tuple)):
+        return [str(x) for x in v]
+    if isinstance(v, dict):
+        if name == "attributes":
+            return json.dumps(v, ensure_ascii=False)
+        raise ValueError("nested objects are not allowed")
+    return str(v)
+
+
+def _to_map(v, name: str) -> dict:
+    if _blank(v):
+        return {}
+    if isinstance(v, str):
+        v = json.loads(v)
+    if not isinstance(v, dict):
+        raise ValueError(f"expected a JSON object, found {type(v).__name__}")
+    out = {}
+    for k, x in v.items():
+        if _blank(x):
+            continue
+        x = _map_value(x, name)
+        out[str(k).strip()] = x if name == "attributes" or isinstance(x, str) else "|".join(x)
+    return out
+
+
+def _maps(frame: pd.DataFrame, marks: _Marks, name: str, limit: int) -> pd.Series:
+    prefix = f"{name}."
+    folded = [c for c in frame.columns if c.startswith(prefix) or _FOLD_ALIASES.get(c) == name]
+    base = frame[name] if name in frame else pd.Series([None] * len(frame), index=frame.index, dtype=object)
+    values, errors = [], []
+    for i, v in enumerate(base):
+        try:
+            m = _to_map(v, name)
+            for c in folded:
+                x = frame[c].iat[i]
+                if not _blank(x):
+                    m[c.removeprefix(prefix)] = str(x).strip()
+            text = dump_json(m)
+            if text is not None and len(text) > limit:
+                raise ValueError(f"oversized: {len(text)} characters (limit {limit})")
+            values.append(text)
+            errors.append(None)
+        except (ValueError, json.JSONDecodeError) as e:
+            values.append(None)
+            errors.append(f"bad JSON object: {e}")
+    err = pd.Series(errors, index=frame.index, dtype=object)
+    marks.mark(err.notna(), name, err)
+    return pd.Series(values, index=frame.index, dtype=object)
+
+
+def _sentiment(col: pd.Series, marks: _Marks) -> pd.Series:
+    values = pd.to_numeric(col, errors="coerce")
+    bad = ~_blank_mask(col) & ~values.isin([-1, 0, 1])
+    marks.mark(bad, "sentiment", _omap(_preview(col), lambda p: f"sentiment must be -1, 0 or 1, found {p}"))
+    return values.where(~bad & values.notna(), None)
+
+
+def known_columns(table: str) -> set[str]:
+    return set(SCHEMAS[table].names) | {FILE, LINE} | set(_FOLD_ALIASES if table == "interactions" else ())
+
+
+def check_table(raw: RawTable, rating_range: tuple[float, float] | None = None,
+                max_text_chars: int = 20_000) -> Checked:
+    """Validate one raw table. Raises ``InputError`` when a required column is missing."""
+    table, frame = raw.table, raw.frame.reset_index(drop=True)
+    missing = [c for c in REQUIRED[table] if c not in frame.columns]
+    if missing:
+        found = [c for c in frame.columns if c not in (FILE, LINE)]
+        raise InputError(f"{raw.source}: missing required column(s) {', '.join(missing)} for {table}; "
+                         f"found {', '.join(found) or 'no columns'}")
+    marks = _Marks(frame, table)
+    lo, hi = rating_range or DEFAULT_RATING_RANGE
+    out: dict[str, pd.Series] = {}
+    for name in SCHEMAS[table].names:
+        col = frame[name] if name in frame else pd.Series([None] * len(frame), index=frame.index, dtype=object)
+        if name in _ID_COLS and name in REQUIRED[table]:
+            out[name] = _ids(col, marks, name)
+        elif name in _FLOAT_COLS:
+            out[name] = _floats(col, marks, name, *((lo, hi) if name == "rating" else (0.0, math.inf)))
+        elif name in _LIST_COLS:
+            out[name] = _lists(col, marks, name)
+        elif name in _MAP_COLS:
+            out[name] = _maps(frame, marks, name, max_text_chars)
+        elif name == "event":
+            out[name] = _events(frame, marks)
+        elif name == "timestamp":
+            out[name] = _timestamps(col, marks)
+        elif name == "sentiment":
+            out[name] = _sentiment(col, marks)
+        else:
+            out[name] = _text(col, marks, name, MAX_ID_CHARS if name == "user_id" else max_text_chars)
+    if table == "references":
+        marks.mark(out["text"].isna(), "text", "missing reference text")
+    result = pd.DataFrame(out)
+    result[FILE], result[LINE] = frame[FILE], frame[LINE]
+    ok = marks.reason.isna()
+    return Checked(table, result[ok].reset_index(drop=True), marks.rejects(), len(frame))
+
+
+def drop_duplicate_ids(checked: Checked, key: str) -> None:
+    """Reject the second and later records of an id; the first one stays."""
+    frame = checked.frame
+    dup = frame.duplicated(key, keep="first")
+    if not dup.any():
+        return
+    first = frame[~dup].drop_duplicates(key).set_index(key)
+    for _, row in frame[dup].iterrows():
+        src = first.loc[row[key]]
+        checked.rejects.append(Reject(row[FILE], int(row[LINE]), checked.table, key,
+                                      f"duplicate {key} {row[key]!r} (first at {src[FILE]}:{src[LINE]})",
+                                      _row_record(row)))
+    checked.frame = frame[~dup].reset_index(drop=True)
+
+
+def drop_unknown_ids(checked: Checked, key: str, known: set[str], owner: str) -> None:
+    """Reject records whose ``key`` is not among the ids of the ``owner`` table."""
+    frame = checked.frame
+    col = frame[key]
+    unknown = col.notna() & ~col.isin(known)
+    if not unknown.any():
+        return
+    for _, row in frame[unknown].iterrows():
+        checked.rejects.append(Reject(row[FILE], int(row[LINE]), checked.table, key,
+                                      f"unknown {key} {row[key]!r} (not in the {owner} table)", _row_record(row)))
+    checked.frame = frame[~unknown].reset_index(drop=True)
+
+
+def _row_record(row: pd.Series) -> dict:
+    return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in row.items()
+            if k not in (FILE, LINE) and not (isinstance(v, list) and not v) and not _blank(v)}
+
+
+def to_native(checked: Checked) -> pd.DataFrame:
+    """Drop bookkeeping columns and give the frame the exact dtypes of the Arrow schema."""
+    import pyarrow as pa
+
+    frame = checked.frame[SCHEMAS[checked.table].names]
+    return frame_from_arrow(pa.Table.from_pandas(frame, schema=SCHEMAS[checked.table], preserve_index=False))
