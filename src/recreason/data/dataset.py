@@ -110,10 +110,9 @@ class Dataset:
         idx = self._index("items", "item_id")
         if item_id not in idx.index:
             raise KeyError(f"unknown item id {item_id!r}")
-        row = idx.loc[item_id].to_dict()
+        row = {k: (None if _isnull(v) else v) for k, v in idx.loc[item_id].to_dict().items()}
         row["attributes"] = load_json(row["attributes"])
-        row["price"] = None if pd.isna(row["price"]) else row["price"]
-        return Item(**{k: (None if _isnull(v) else v) for k, v in row.items()})
+        return Item(**row)
 
     def user(self, user_id: str) -> User:
         """The user as a record; users seen only in interactions get an empty record."""
@@ -122,9 +121,9 @@ class Dataset:
             if user_id in set(self.interactions["user_id"]):
                 return User(user_id=user_id)
             raise KeyError(f"unknown user id {user_id!r}")
-        row = idx.loc[user_id].to_dict()
+        row = {k: (None if _isnull(v) else v) for k, v in idx.loc[user_id].to_dict().items()}
         row["demographics"] = load_json(row["demographics"])
-        return User(**{k: (None if _isnull(v) else v) for k, v in row.items()})
+        return User(**row)
 
     def user_interactions(self, user_id: str) -> pd.DataFrame:
         df = self.interactions

@@ -294,7 +294,9 @@ def check_table(raw: RawTable, rating_range: tuple[float, float] | None = None,
     marks = _Marks(frame, table)
     lo, hi = rating_range or DEFAULT_RATING_RANGE
     out: dict[str, pd.Series] = {}
-    for name in SCHEMAS[table].names:
+    names = SCHEMAS[table].names
+    # The event is inferred from rating and review, so it is checked after them.
+    for name in sorted(names, key=lambda n: n == "event"):
         col = frame[name] if name in frame else pd.Series([None] * len(frame), index=frame.index, dtype=object)
         if name in _ID_COLS and name in REQUIRED[table]:
             out[name] = _ids(col, marks, name)
@@ -314,7 +316,7 @@ def check_table(raw: RawTable, rating_range: tuple[float, float] | None = None,
             out[name] = _text(col, marks, name, MAX_ID_CHARS if name == "user_id" else max_text_chars)
     if table == "references":
         marks.mark(out["text"].isna(), "text", "missing reference text")
-    result = pd.DataFrame(out)
+    result = pd.DataFrame({n: out[n] for n in names})
     result[FILE], result[LINE] = frame[FILE], frame[LINE]
     ok = marks.reason.isna()
     return Checked(table, result[ok].reset_index(drop=True), marks.rejects(), len(frame))
