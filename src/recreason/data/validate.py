@@ -65,11 +65,12 @@ class _Marks:
         self.reason = pd.Series([None] * len(frame), index=frame.index, dtype=object)
         self.field = pd.Series([None] * len(frame), index=frame.index, dtype=object)
 
-    def mark(self, mask: pd.Series, field: str, reasons: pd.Series | str) -> None:
-        mask = mask & self.reason.isna()
+    def mark(self, mask: pd.Series, field: str, reason, values: pd.Series | None = None) -> None:
+        """Reject rows in ``mask`` (not yet rejected); ``reason`` is text or a function of the value."""
+        mask = mask.fillna(False).astype(bool) & self.reason.isna()
         if not mask.any():
             return
-        self.reason[mask] = reasons[mask] if isinstance(reasons, pd.Series) else reasons
+        self.reason[mask] = values[mask].map(reason) if callable(reason) else reason
         self.field[mask] = field
 
     def rejects(self) -> list[Reject]:
@@ -87,96 +88,148 @@ def _omap(col: pd.Series, fn) -> pd.Series:
     return pd.Series([fn(v) for v in col], index=col.index, dtype=object)
 
 
-def _bmap(col: pd.Series, fn) -> pd.Series:
-    return pd.Series([bool(fn(v)) for v in col], index=col.index, dtype=bool)
-
-
-def _imap(col: pd.Series, fn) -> pd.Series:
-    return pd.Series([fn(v) for v in col], index=col.index, dtype="int64")
-
-
 def _blank(v) -> bool:
     return v is None or (isinstance(v, float) and math.isnan(v)) or (isinstance(v, str) and not v.strip())
 
 
+class _Cells:
+    """One raw column, looked at once: its stripped strings, blanks, and non-string values.
+
+    Columns that hold only text (all of a CSV, most of JSON) take a fast path on Arrow string kernels;
+    mixed columns (JSON numbers beside strings, Parquet values) go value by value.
+    """
+
+    def __init__(self, col: pd.Series):
+        self.col = col
+        index = col.index
+        if isinstance(col.dtype, pd.StringDtype) or pd.api.types.infer_dtype(col, skipna=True) in ("string", "empty"):
+            strings = col.astype("string[pyarrow]")
+            self.null = strings.isna().astype(bool)
+            self.is_str = ~self.null
+            self.str = strings.str.strip()
+            self.nan = pd.Series(False, index=index)
+            self.other = pd.Series(False, index=index)
+        else:
+            kinds = col.map(type)
+            self.is_str = kinds.eq(str)
+            self.str = col.where(self.is_str).astype("string[pyarrow]").str.strip()
+            self.null = col.isna()  # None, NaN
+            self.nan = self.null & kinds.eq(float)  # a real NaN value (JSON NaN, Parquet NaN)
+            self.other = ~self.is_str & ~self.null  # numbers, bools, lists, dicts ...
+        self.blank = self.null | self.str.eq("").fillna(False).astype(bool)
+
+    def text(self) -> pd.Series:
+        """Stripped text; non-strings as ``str(v)``; blanks as None."""
+        out = self.str
+        if self.other.any():
+            out = out.copy()
+            out[self.other] = self.col[self.other].map(str)
+        return out.where(~self.blank)
+
+
+_NUMBER = r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$|^[+-]?(?:inf|infinity|nan)$"
+
+
+def _numbers(cells: _Cells) -> pd.Series:
+    """Each cell as a float (NaN where it is not a number); text is parsed by Arrow, not value by value."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    text = pa.array(cells.str)
+    ok = pc.fill_null(pc.match_substring_regex(text, _NUMBER, ignore_case=True), False)
+    parsed = pc.cast(pc.if_else(ok, text, pa.scalar(None, pa.string())), pa.float64())
+    values = pd.Series(parsed.to_numpy(zero_copy_only=False), index=cells.col.index, dtype=float)
+    others = cells.other & ~cells.col.map(type).eq(bool) if cells.other.any() else cells.other
+    if others.any():
+        values[others] = pd.to_numeric(cells.col[others], errors="coerce").astype(float)
+    return values
+
+
 def _blank_mask(col: pd.Series) -> pd.Series:
-    return _bmap(col, _blank)
+    return _Cells(col).blank
 
 
-def _preview(col: pd.Series) -> pd.Series:
-    return _omap(col, lambda v: repr(v if not isinstance(v, str) or len(v) <= 40 else v[:40] + "…"))
+def _preview(v) -> str:
+    return repr(v if not isinstance(v, str) or len(v) <= 40 else v[:40] + "…")
+
+
+def _lengths(values: pd.Series) -> pd.Series:
+    if not isinstance(values.dtype, pd.StringDtype):
+        values = values.astype("string[pyarrow]")
+    return values.str.len().fillna(0).astype("int64")
 
 
 def _text(col: pd.Series, marks: _Marks, name: str, limit: int) -> pd.Series:
-    out = _omap(col, lambda v: None if _blank(v) else (v.strip() if isinstance(v, str) else str(v)))
-    lengths = _imap(out, lambda v: 0 if v is None else len(v))
-    marks.mark(lengths > limit, name, _omap(lengths, lambda n: f"oversized: {n} characters (limit {limit})"))
+    out = _Cells(col).text()
+    marks.mark(_lengths(out) > limit, name, lambda v: f"oversized: {len(v)} characters (limit {limit})", out)
     return out
 
 
 def _ids(col: pd.Series, marks: _Marks, name: str) -> pd.Series:
-    out = _omap(col, lambda v: None if _blank(v) else (str(int(v)) if isinstance(v, float) and v.is_integer()
-                                                    else str(v).strip()))
+    cells = _Cells(col)
+    out = cells.text()
+    if cells.other.any():  # 12.0 from a float column is the id "12"
+        whole = col[cells.other].map(lambda v: isinstance(v, float) and v.is_integer())
+        out[whole[whole].index] = col[whole[whole].index].map(lambda v: str(int(v)))
     marks.mark(out.isna(), name, "missing required id")
-    lengths = _imap(out, lambda v: 0 if v is None else len(v))
-    marks.mark(lengths > MAX_ID_CHARS, name, _omap(lengths, lambda n: f"oversized id: {n} characters (limit {MAX_ID_CHARS})"))
+    marks.mark(_lengths(out) > MAX_ID_CHARS, name,
+               lambda v: f"oversized id: {len(v)} characters (limit {MAX_ID_CHARS})", out)
     return out
 
 
 def _floats(col: pd.Series, marks: _Marks, name: str, lo: float, hi: float) -> pd.Series:
-    blank = _blank_mask(col) & ~_bmap(col, lambda v: isinstance(v, float))  # NaN values are not blanks here
-    isnull = col.isna() & ~_bmap(col, lambda v: isinstance(v, float))
-    bools = _bmap(col, lambda v: isinstance(v, bool))
-    values = pd.to_numeric(_omap(col, lambda v: v.strip() if isinstance(v, str) else v).where(~bools, None),
-                           errors="coerce").astype(float)
-    present = ~(blank | isnull)
-    nan_like = present & _bmap(col, lambda v: (isinstance(v, float) and math.isnan(v))
-                                 or (isinstance(v, str) and v.strip().lower() in ("nan", "+nan", "-nan")))
+    cells = _Cells(col)
+    present = ~cells.blank | cells.nan  # a NaN value was given, so it is not missing
+    values = _numbers(cells)
+    nan_like = cells.nan | (cells.is_str & cells.str.str.lower().isin(["nan", "+nan", "-nan"]))
     marks.mark(nan_like, name, "NaN is not a valid value")
-    marks.mark(present & values.isna(), name, _omap(_preview(col), lambda p: f"wrong type: {p} is not a number"))
+    marks.mark(present & values.isna(), name, lambda v: f"wrong type: {_preview(v)} is not a number", col)
     finite = np.isfinite(values.to_numpy(dtype=float, na_value=np.nan))
     out_of_range = present & values.notna() & (~finite | (values < lo) | (values > hi))
-    marks.mark(out_of_range, name, _omap(values, lambda v: f"out of range: {v:g} not in [{lo:g}, {hi:g}]"))
+    marks.mark(out_of_range, name, lambda v: f"out of range: {v:g} not in [{lo:g}, {hi:g}]", values)
     return values.where(present, np.nan)
 
 
 def _events(frame: pd.DataFrame, marks: _Marks) -> pd.Series:
     valid = {e.value for e in EventType}
-    if "event" in frame:
-        raw = _omap(frame["event"], lambda v: None if _blank(v) else str(v).strip().lower())
-    else:
-        raw = pd.Series([None] * len(frame), index=frame.index, dtype=object)
-    out = _omap(raw, lambda v: v if v is None or v in valid else EVENT_SYNONYMS.get(v, "?"))
-    marks.mark(out == "?", "event", _omap(raw, lambda v: f"unknown event {v!r}; expected one of {', '.join(sorted(valid))}"))
-    has_review = _bmap(frame["review"], lambda v: not _blank(v)) if "review" in frame else False
-    has_rating = _bmap(frame["rating"], lambda v: not _blank(v)) if "rating" in frame else False
+    none = pd.Series([None] * len(frame), index=frame.index, dtype=object)
+    raw = _Cells(frame["event"]).text().str.lower() if "event" in frame else none
+    known = raw.isin(valid)
+    out = raw.where(known, None).astype(object)
+    other = ~known & raw.notna()
+    if other.any():
+        out[other] = raw[other].map(lambda v: EVENT_SYNONYMS.get(v, "?"))
+    marks.mark(out.eq("?"), "event", lambda v: f"unknown event {v!r}; expected one of {', '.join(sorted(valid))}", raw)
+    has_review = ~_blank_mask(frame["review"]) if "review" in frame else False
+    has_rating = ~_blank_mask(frame["rating"]) if "rating" in frame else False
     missing = out.isna()
     out = out.mask(missing & has_rating, "rate").mask(missing & has_review, "review")
-    marks.mark(out.isna() & (raw.isna() | raw.isin(list(EVENT_SYNONYMS))), "event",
-               "missing event (and no rating or review to infer it from)")
-    return out
+    marks.mark(out.isna(), "event", "missing event (and no rating or review to infer it from)")
+    return out.astype(object).where(out.notna(), None)
 
 
 def parse_timestamps(col: pd.Series) -> tuple[pd.Series, pd.Series]:
     """(UTC timestamps, mask of values that could not be parsed). Blank values are null, not errors."""
     out = pd.Series(pd.NaT, index=col.index, dtype="datetime64[s, UTC]")
-    blank = _blank_mask(col)
-    stamps = _bmap(col, lambda v: isinstance(v, (pd.Timestamp, np.datetime64)) or hasattr(v, "isoformat"))
+    cells = _Cells(col)
+    stamps = cells.other.copy()
+    if stamps.any():
+        stamps[stamps] = col[stamps].map(lambda v: hasattr(v, "isoformat") or isinstance(v, np.datetime64))
     if stamps.any():
         out[stamps] = pd.to_datetime(col[stamps], utc=True).dt.as_unit("s")
-    rest = ~blank & ~stamps
-    nums = pd.to_numeric(_omap(col.where(rest), lambda v: v.strip() if isinstance(v, str) else v), errors="coerce")
-    numeric = rest & nums.notna() & ~_bmap(col, lambda v: isinstance(v, bool))
+    rest = ~cells.blank & ~stamps
+    nums = _numbers(cells)
+    numeric = rest & nums.notna() & ~cells.nan
     if numeric.any():
         n = nums[numeric].astype(float)
         secs = n.where(n.abs() < 1e11, n / 1000.0)  # 1e11 s is year 5138; larger values are milliseconds
         out[numeric] = pd.to_datetime(secs, unit="s", utc=True, errors="coerce").dt.as_unit("s")
-    text = rest & ~numeric
+    text = rest & ~numeric & cells.is_str
     if text.any():
-        s = col[text].map(str).str.strip()
+        s = cells.str[text]
         iso = pd.to_datetime(s, format="ISO8601", utc=True, errors="coerce")
         left = iso.isna()
-        if left.any():
+        if left.any():  # the slow, per-value parser only for what ISO 8601 did not take
             iso[left] = pd.to_datetime(s[left], format="mixed", utc=True, errors="coerce")
         out[text] = iso.dt.as_unit("s")
     return out, rest & out.isna()
@@ -184,11 +237,41 @@ def parse_timestamps(col: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 def _timestamps(col: pd.Series, marks: _Marks) -> pd.Series:
     out, bad = parse_timestamps(col)
-    marks.mark(bad, "timestamp", _omap(_preview(col), lambda p: f"unparseable timestamp {p}"))
+    marks.mark(bad, "timestamp", lambda v: f"unparseable timestamp {_preview(v)}", col)
     return out
 
 
-def _to_list(v, seps: tuple[str, ...]):
+def _cached(col: pd.Series, convert) -> tuple[list, list]:
+    """Apply ``convert`` (value -> result, raising ValueError) once per distinct text value."""
+    if isinstance(col.dtype, pd.StringDtype) or pd.api.types.infer_dtype(col, skipna=True) in ("string", "empty"):
+        codes, uniques = pd.factorize(col.astype("string[pyarrow]"), use_na_sentinel=True)
+        results = [_attempt(convert, v) for v in uniques] + [_attempt(convert, None)]
+        picked = [results[c] for c in codes]  # code -1 (null) takes the last entry
+        return [p[0] for p in picked], [p[1] for p in picked]
+    cache: dict[str, tuple] = {}
+    values, errors = [], []
+    for v in col:
+        hit = cache.get(v) if isinstance(v, str) else None
+        if hit is None:
+            try:
+                hit = (convert(v), None)
+            except (ValueError, TypeError) as e:  # JSONDecodeError is a ValueError
+                hit = (None, str(e))
+            if isinstance(v, str):
+                cache[v] = hit
+        values.append(hit[0])
+        errors.append(hit[1])
+    return values, errors
+
+
+def _attempt(convert, v) -> tuple:
+    try:
+        return convert(v), None
+    except (ValueError, TypeError) as e:
+        return None, str(e)
+
+
+def _to_list(v, seps: tuple[str, ...]) -> list[str]:
     if _blank(v):
         return []
     if isinstance(v, (list, tuple, np.ndarray)):
@@ -206,18 +289,10 @@ def _to_list(v, seps: tuple[str, ...]):
 
 
 def _lists(col: pd.Series, marks: _Marks, name: str) -> pd.Series:
-    seps = _LIST_COLS[name]
-    values, errors = [], []
-    for v in col:
-        try:
-            values.append(_to_list(v, seps))
-            errors.append(None)
-        except (ValueError, json.JSONDecodeError) as e:
-            values.append([])
-            errors.append(f"bad list: {e}")
+    values, errors = _cached(col, lambda v: _to_list(v, _LIST_COLS[name]))
     err = pd.Series(errors, index=col.index, dtype=object)
-    marks.mark(err.notna(), name, err)
-    return pd.Series(values, index=col.index, dtype=object)
+    marks.mark(err.notna(), name, lambda e: f"bad list: {e}", err)
+    return pd.Series([v if v is not None else [] for v in values], index=col.index, dtype=object)
 
 
 def _map_value(v, name: str):
@@ -250,31 +325,27 @@ def _maps(frame: pd.DataFrame, marks: _Marks, name: str, limit: int) -> pd.Serie
     prefix = f"{name}."
     folded = [c for c in frame.columns if c.startswith(prefix) or _FOLD_ALIASES.get(c) == name]
     base = frame[name] if name in frame else pd.Series([None] * len(frame), index=frame.index, dtype=object)
-    values, errors = [], []
-    for i, v in enumerate(base):
-        try:
-            m = _to_map(v, name)
-            for c in folded:
-                x = frame[c].iat[i]
-                if not _blank(x):
-                    m[c.removeprefix(prefix)] = str(x).strip()
-            text = dump_json(m)
-            if text is not None and len(text) > limit:
-                raise ValueError(f"oversized: {len(text)} characters (limit {limit})")
-            values.append(text)
-            errors.append(None)
-        except (ValueError, json.JSONDecodeError) as e:
-            values.append(None)
-            errors.append(f"bad JSON object: {e}")
+    if folded:
+        maps, errors = _cached(base, lambda v: _to_map(v, name))
+        texts = {c: _Cells(frame[c]).text() for c in folded}
+        for i, m in enumerate(maps):
+            extra = {c.removeprefix(prefix): texts[c].iat[i] for c in folded if texts[c].iat[i] is not None}
+            if extra and m is not None:
+                maps[i] = {**m, **extra}
+        values = [dump_json(m) if m is not None else None for m in maps]
+    else:
+        values, errors = _cached(base, lambda v: dump_json(_to_map(v, name)))
     err = pd.Series(errors, index=frame.index, dtype=object)
-    marks.mark(err.notna(), name, err)
-    return pd.Series(values, index=frame.index, dtype=object)
+    marks.mark(err.notna(), name, lambda e: f"bad JSON object: {e}", err)
+    out = pd.Series(values, index=frame.index, dtype=object)
+    marks.mark(_lengths(out) > limit, name, lambda v: f"oversized: {len(v)} characters (limit {limit})", out)
+    return out
 
 
 def _sentiment(col: pd.Series, marks: _Marks) -> pd.Series:
     values = pd.to_numeric(col, errors="coerce")
     bad = ~_blank_mask(col) & ~values.isin([-1, 0, 1])
-    marks.mark(bad, "sentiment", _omap(_preview(col), lambda p: f"sentiment must be -1, 0 or 1, found {p}"))
+    marks.mark(bad, "sentiment", lambda v: f"sentiment must be -1, 0 or 1, found {_preview(v)}", col)
     return values.where(~bad & values.notna(), None)
 
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from recreason.data.rejects import InputError, Reject
@@ -97,16 +98,85 @@ def read_csv_rows(path: Path, table: str, encoding: str | None = None, header: l
                   delimiter: str = ",") -> tuple[pd.DataFrame, list[Reject]]:
     """A CSV file as a frame of strings with ``_file`` / ``_line``; bad rows become rejects.
 
-    Uses the csv module rather than pandas/pyarrow because it reports the exact starting line of every
-    record, even when quoted fields span lines, which the rejects file must name.
+    The fast path parses with pyarrow and derives each record's line from the line breaks; when a
+    quoted field spans lines (so records and lines no longer line up) it re-reads with the csv module,
+    which tracks the starting line of every record exactly. The rejects file must name the right line.
     """
     text = read_text(path, encoding)
+    if header is None:
+        fast = _read_csv_fast(text, path, table, delimiter)
+        if fast is not None:
+            return fast
+    return _read_csv_exact(text, path, table, header, delimiter)
+
+
+def _header(text: str, path: Path, delimiter: str) -> list[str]:
+    first = next(csv.reader(io.StringIO(text[: text.find("\n") + 1 or None]), delimiter=delimiter), [])
+    header = [h.strip() for h in first]
+    if len(set(header)) != len(header):
+        raise InputError(f"{path}:1: duplicate column names in header {header}")
+    return header
+
+
+def _frame(columns: dict[str, object], name: str, lines) -> pd.DataFrame:
+    frame = pd.DataFrame({h: pd.Series(c, dtype="string[pyarrow]") for h, c in columns.items()})
+    frame[FILE] = name
+    frame[LINE] = np.asarray(lines, dtype=np.int64)
+    return frame
+
+
+def _read_csv_fast(text: str, path: Path, table: str, delimiter: str) -> tuple[pd.DataFrame, list[Reject]] | None:
+    import pyarrow as pa
+    import pyarrow.csv as pcsv
+
+    header = _header(text, path, delimiter)
+    data = text.encode("utf-8")
+    bad: list = []
+
+    def on_bad_row(row) -> str:
+        bad.append(row)
+        return "skip"
+
+    try:
+        tbl = pcsv.read_csv(
+            io.BytesIO(data),
+            read_options=pcsv.ReadOptions(use_threads=False, block_size=1 << 24),
+            parse_options=pcsv.ParseOptions(delimiter=delimiter, invalid_row_handler=on_bad_row),
+            convert_options=pcsv.ConvertOptions(column_types={h: pa.string() for h in header},
+                                                strings_can_be_null=False, quoted_strings_can_be_null=False))
+    except (pa.ArrowInvalid, pa.ArrowException):
+        return None
+    raw = np.frombuffer(data, dtype=np.uint8)
+    breaks = np.flatnonzero(raw == 10)
+    starts = np.concatenate(([0], breaks + 1))
+    ends = np.concatenate((breaks, [len(data)]))
+    width = ends - starts - (raw[np.maximum(ends - 1, 0)] == 13) * (ends > starts)
+    lines = np.flatnonzero(width > 0) + 1  # physical lines that hold something (pyarrow skips empty ones)
+    if len(lines) != 1 + tbl.num_rows + len(bad) or any(r.number is None for r in bad):
+        return None  # a quoted field spans lines: records and lines do not line up
+    name, rejects = str(path), []
+    bad_lines = set()
+    for r in bad:
+        bad_lines.add(r.number + 1)
+        if r.text.strip(" \t\r" + delimiter):
+            rejects.append(Reject(name, r.number + 1, table, None,
+                                  f"expected {len(header)} fields ({', '.join(header)}), found {r.actual_columns}",
+                                  r.text))
+    good = lines[1:][~np.isin(lines[1:], list(bad_lines))] if bad_lines else lines[1:]
+    columns = {h: tbl.column(i).combine_chunks() for i, h in enumerate(header)}
+    return _frame(columns, name, good), rejects
+
+
+def _read_csv_exact(text: str, path: Path, table: str, header: list[str] | None,
+                    delimiter: str) -> tuple[pd.DataFrame, list[Reject]]:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     name = str(path)
     rejects: list[Reject] = []
     try:
         if header is None:
             header = [h.strip() for h in next(reader)]
+            if len(set(header)) != len(header):
+                raise InputError(f"{path}:1: duplicate column names in header {header}")
         start, rows, lines = reader.line_num + 1, [], []
         width = len(header)
         for row in reader:
@@ -120,12 +190,8 @@ def read_csv_rows(path: Path, table: str, encoding: str | None = None, header: l
             start = reader.line_num + 1
     except csv.Error as e:
         raise InputError(f"{path}:{reader.line_num}: malformed CSV ({e})") from None
-    if len(set(header)) != len(header):
-        raise InputError(f"{path}:1: duplicate column names in header {header}")
-    frame = pd.DataFrame(rows, columns=header, dtype=object) if rows else pd.DataFrame(columns=header, dtype=object)
-    frame[FILE] = name
-    frame[LINE] = lines
-    return frame, rejects
+    columns = list(zip(*rows)) if rows else [()] * len(header)
+    return _frame(dict(zip(header, columns, strict=True)), name, lines), rejects
 
 
 def read_jsonl_rows(path: Path, table: str, encoding: str | None = None) -> tuple[list[dict], list[int], list[Reject]]:
