@@ -224,3 +224,36 @@ def test_parquet_native_round_trip(tmp_path):
                              "rating": [4.0, float("nan"), 3.0]}), tmp_path / "interactions.parquet")
     report = ingest(tmp_path)
     assert [(r.line, r.field) for r in report.rejects] == [(2, "rating"), (3, "user_id")]
+
+
+def test_clean_json_lines_take_the_fast_path_with_the_same_result(tmp_path):
+    rows = [{"item_id": "i1", "title": "Phone", "category": ["数码", "手机"], "attributes": {"屏幕": "6.7英寸"},
+             "price": 2999},
+            {"item_id": "i2", "title": "Shoe", "attributes": {"color": ["red", "blue"]}, "price": 399.5},
+            {"item_id": "i3", "price": -1}]
+    fast = tmp_path / "fast"
+    fast.mkdir()
+    write(fast, "items.jsonl", "\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n\n")
+    slow = tmp_path / "slow"  # the same records plus a broken line: line-by-line path
+    slow.mkdir()
+    write(slow, "items.jsonl", "\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n{oops\n")
+    a, b = ingest(fast), ingest(slow)
+    assert [(r.line, r.field) for r in a.rejects] == [(3, "price")]
+    assert [(r.line, r.field) for r in b.rejects] == [(3, "price"), (4, None)]
+    assert a.dataset.items.equals(b.dataset.items)
+    assert a.dataset.item("i2").attributes == {"color": ["red", "blue"]}
+
+
+def test_csv_fast_and_exact_paths_agree(tmp_path):
+    body = "item_id,title,price\ni1,Phone,2999\n\ni2,Shoe,abc\ni3,Bag,1,extra\ni4,Hat,5\n"
+    plain = tmp_path / "plain"
+    plain.mkdir()
+    write(plain, "items.csv", body)
+    quoted = tmp_path / "quoted"  # a quoted line break forces the exact, csv-module path
+    quoted.mkdir()
+    write(quoted, "items.csv", body + 'i5,"two\nlines",7\n')
+    a, b = ingest(plain), ingest(quoted)
+    assert [(r.line, r.field) for r in a.rejects] == [(4, "price"), (5, None)]
+    assert [(r.line, r.field) for r in b.rejects] == [(4, "price"), (5, None)]
+    assert a.dataset.items.equals(b.dataset.items.iloc[:2])
+    assert b.dataset.item("i5").title == "two\nlines"

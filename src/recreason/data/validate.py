@@ -102,7 +102,12 @@ class _Cells:
     def __init__(self, col: pd.Series):
         self.col = col
         index = col.index
-        if isinstance(col.dtype, pd.StringDtype) or pd.api.types.infer_dtype(col, skipna=True) in ("string", "empty"):
+        if isinstance(col.dtype, (pd.Float64Dtype, pd.Int64Dtype)):  # nullable numbers: no text, no NaN
+            self.null = col.isna().astype(bool)
+            self.is_str = self.nan = pd.Series(False, index=index)
+            self.str = pd.Series(pd.NA, index=index, dtype="string[pyarrow]")
+            self.other = ~self.null
+        elif isinstance(col.dtype, pd.StringDtype) or pd.api.types.infer_dtype(col, skipna=True) in ("string", "empty"):
             strings = col.astype("string[pyarrow]")
             self.null = strings.isna().astype(bool)
             self.is_str = ~self.null
@@ -139,6 +144,8 @@ def _numbers(cells: _Cells) -> pd.Series:
     ok = pc.fill_null(pc.match_substring_regex(text, _NUMBER, ignore_case=True), False)
     parsed = pc.cast(pc.if_else(ok, text, pa.scalar(None, pa.string())), pa.float64())
     values = pd.Series(parsed.to_numpy(zero_copy_only=False), index=cells.col.index, dtype=float)
+    if isinstance(cells.col.dtype, (pd.Float64Dtype, pd.Int64Dtype)):
+        return cells.col.astype("float64").where(cells.other, np.nan)
     others = cells.other & ~cells.col.map(type).eq(bool) if cells.other.any() else cells.other
     if others.any():
         values[others] = pd.to_numeric(cells.col[others], errors="coerce").astype(float)
@@ -210,6 +217,9 @@ def _events(frame: pd.DataFrame, marks: _Marks) -> pd.Series:
 
 def parse_timestamps(col: pd.Series) -> tuple[pd.Series, pd.Series]:
     """(UTC timestamps, mask of values that could not be parsed). Blank values are null, not errors."""
+    if pd.api.types.is_datetime64_any_dtype(col.dtype):
+        stamps = col if col.dt.tz is not None else col.dt.tz_localize("UTC")
+        return stamps.dt.tz_convert("UTC").dt.as_unit("s"), pd.Series(False, index=col.index)
     out = pd.Series(pd.NaT, index=col.index, dtype="datetime64[s, UTC]")
     cells = _Cells(col)
     stamps = cells.other.copy()

@@ -125,6 +125,16 @@ def _frame(columns: dict[str, object], name: str, lines) -> pd.DataFrame:
     return frame
 
 
+def _filled_lines(data: bytes) -> np.ndarray:
+    """1-based numbers of the lines that are not empty (a lone carriage return counts as empty)."""
+    raw = np.frombuffer(data, dtype=np.uint8)
+    breaks = np.flatnonzero(raw == 10)
+    starts = np.concatenate(([0], breaks + 1))
+    ends = np.concatenate((breaks, [len(data)]))
+    width = ends - starts - (raw[np.maximum(ends - 1, 0)] == 13) * (ends > starts)
+    return np.flatnonzero(width > 0) + 1
+
+
 def _read_csv_fast(text: str, path: Path, table: str, delimiter: str) -> tuple[pd.DataFrame, list[Reject]] | None:
     import pyarrow as pa
     import pyarrow.csv as pcsv
@@ -146,12 +156,7 @@ def _read_csv_fast(text: str, path: Path, table: str, delimiter: str) -> tuple[p
                                                 strings_can_be_null=False, quoted_strings_can_be_null=False))
     except (pa.ArrowInvalid, pa.ArrowException):
         return None
-    raw = np.frombuffer(data, dtype=np.uint8)
-    breaks = np.flatnonzero(raw == 10)
-    starts = np.concatenate(([0], breaks + 1))
-    ends = np.concatenate((breaks, [len(data)]))
-    width = ends - starts - (raw[np.maximum(ends - 1, 0)] == 13) * (ends > starts)
-    lines = np.flatnonzero(width > 0) + 1  # physical lines that hold something (pyarrow skips empty ones)
+    lines = _filled_lines(data)  # pyarrow skips empty lines
     if len(lines) != 1 + tbl.num_rows + len(bad) or any(r.number is None for r in bad):
         return None  # a quoted field spans lines: records and lines do not line up
     name, rejects = str(path), []
@@ -196,7 +201,10 @@ def _read_csv_exact(text: str, path: Path, table: str, header: list[str] | None,
 
 def read_jsonl_rows(path: Path, table: str, encoding: str | None = None) -> tuple[list[dict], list[int], list[Reject]]:
     """JSON Lines: objects with their line numbers; broken lines and non-objects become rejects."""
-    text = read_text(path, encoding)
+    return _jsonl_records(read_text(path, encoding), path, table)
+
+
+def _jsonl_records(text: str, path: Path, table: str) -> tuple[list[dict], list[int], list[Reject]]:
     name = str(path)
     records: list[dict] = []
     lines: list[int] = []
@@ -216,6 +224,49 @@ def read_jsonl_rows(path: Path, table: str, encoding: str | None = None) -> tupl
         records.append(obj)
         lines.append(n)
     return records, lines, rejects
+
+
+def read_jsonl_frame(path: Path, table: str, encoding: str | None = None) -> tuple[pd.DataFrame, list[Reject]]:
+    """JSON Lines as a raw frame. Fast path: pyarrow's JSON reader when every line parses and every
+    column keeps one type; otherwise line by line, so each broken line is named in the rejects."""
+    text = read_text(path, encoding)
+    fast = _read_jsonl_fast(text, path)
+    if fast is not None:
+        return fast, []
+    records, lines, rejects = _jsonl_records(text, path, table)
+    return frame_from_records(records, lines, str(path)), rejects
+
+
+def _read_jsonl_fast(text: str, path: Path) -> pd.DataFrame | None:
+    import pyarrow as pa
+    import pyarrow.json as pj
+
+    data = text.encode("utf-8")
+    try:
+        tbl = pj.read_json(io.BytesIO(data), read_options=pj.ReadOptions(block_size=1 << 24))
+    except (pa.ArrowInvalid, pa.ArrowException):
+        return None
+    lines = _filled_lines(data)
+    if len(lines) != tbl.num_rows:
+        return None
+    columns = {}
+    for name, col in zip(tbl.column_names, tbl.columns, strict=True):
+        if pa.types.is_string(col.type) or pa.types.is_large_string(col.type):
+            columns[name] = pd.Series(col.combine_chunks(), dtype="string[pyarrow]")
+        elif pa.types.is_timestamp(col.type):  # pyarrow read an ISO date itself
+            columns[name] = col.to_pandas()
+        elif pa.types.is_floating(col.type) or pa.types.is_integer(col.type):  # JSON has no NaN: null = absent
+            columns[name] = col.to_pandas(types_mapper={pa.float64(): pd.Float64Dtype(),
+                                                        pa.int64(): pd.Int64Dtype()}.get)
+        elif pa.types.is_struct(col.type):  # keys absent from a record come back as None: drop them
+            columns[name] = pd.Series([None if v is None else {k: x for k, x in v.items() if x is not None}
+                                       for v in col.to_pylist()], dtype=object)
+        else:
+            columns[name] = pd.Series(col.to_pylist(), dtype=object)
+    frame = pd.DataFrame(columns)
+    frame[FILE] = str(path)
+    frame[LINE] = np.asarray(lines, dtype=np.int64)
+    return frame
 
 
 def frame_from_records(records: list[dict[str, Any]], lines: list[int], name: str,

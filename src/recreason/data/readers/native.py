@@ -13,9 +13,8 @@ from recreason.data.readers.base import (
     ReadOptions,
     ReadResult,
     RawTable,
-    frame_from_records,
     read_csv_rows,
-    read_jsonl_rows,
+    read_jsonl_frame,
     read_parquet_rows,
 )
 from recreason.data.rejects import InputError
@@ -75,8 +74,7 @@ def read_file(path: Path, opts: ReadOptions) -> ReadResult:
                 r.table = table
         result.rejects += rejects
     elif suffix in (".jsonl", ".jsonl.gz", ".ndjson"):
-        records, lines, rejects = read_jsonl_rows(path, opts.table or "?", opts.encoding)
-        frame = frame_from_records(records, lines, str(path))
+        frame, rejects = read_jsonl_frame(path, opts.table or "?", opts.encoding)
         table = _table_for(path, list(frame.columns), opts)
         for r in rejects:
             r.table = table
