@@ -41,6 +41,6 @@ def register(app: typer.Typer, train_app: typer.Typer) -> None:
         shown += [u for u in active.index[:: max(1, len(active) // 7)] if u not in shown][: users - len(shown)]
         for user_id in shown:
             show_user(builder.user(user_id))
-        for item_id in ("i_seed_phone", *report.dataset.items["item_id"].iloc[[0, -1]]):
+        for item_id in dict.fromkeys(("i_seed_phone", *report.dataset.items["item_id"].iloc[[0, -1]])):
             if report.dataset.has_item(item_id):
                 show_item(builder.item(item_id))
