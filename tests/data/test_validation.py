@@ -257,3 +257,10 @@ def test_csv_fast_and_exact_paths_agree(tmp_path):
     assert [(r.line, r.field) for r in b.rejects] == [(4, "price"), (5, None)]
     assert a.dataset.items.equals(b.dataset.items.iloc[:2])
     assert b.dataset.item("i5").title == "two\nlines"
+
+
+def test_latin1_csv_is_not_silently_read_as_chinese(tmp_path):
+    write(tmp_path, "items.csv", "item_id,title\ni1,Amélie\ni2,Café crème\n", encoding="latin-1")
+    with pytest.raises(InputError, match="--encoding"):
+        ingest(tmp_path)
+    assert ingest(tmp_path, opts=ReadOptions(encoding="latin-1")).dataset.item("i1").title == "Amélie"

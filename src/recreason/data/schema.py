@@ -149,4 +149,5 @@ def dump_json(value: Any) -> str | None:
 
 
 def load_json(text: str | None) -> dict[str, Any]:
-    return json.loads(text) if text else {}
+    """The map stored in a JSON column; null (None or NaN from pandas) is the empty map."""
+    return json.loads(text) if isinstance(text, str) and text else {}

@@ -239,8 +239,12 @@ def parse_timestamps(col: pd.Series) -> tuple[pd.Series, pd.Series]:
         s = cells.str[text]
         iso = pd.to_datetime(s, format="ISO8601", utc=True, errors="coerce")
         left = iso.isna()
-        if left.any():  # the slow, per-value parser only for what ISO 8601 did not take
-            iso[left] = pd.to_datetime(s[left], format="mixed", utc=True, errors="coerce")
+        if left.any():  # the slow, per-value parser only for what ISO 8601 did not take, once per value
+            codes, uniques = pd.factorize(s[left])
+            parsed = pd.to_datetime(pd.Series(uniques, dtype=object), format="mixed", utc=True, errors="coerce")
+            taken = parsed.take(codes)
+            taken.index = iso[left].index
+            iso[left] = taken
         out[text] = iso.dt.as_unit("s")
     return out, rest & out.isna()
 

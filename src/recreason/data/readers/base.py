@@ -36,6 +36,7 @@ class ReadOptions:
     max_text_chars: int = 20_000
     encoding: str | None = None  # None: UTF-8 (BOM or not), then GB18030 (covers GBK and GB2312)
     table: str | None = None  # for a single native file whose table the name does not tell
+    split: str | None = None  # for formats with several splits (PETER's 1..5 folders)
 
 
 @dataclass
@@ -83,11 +84,25 @@ def decode(data: bytes, path: Path, encoding: str | None = None) -> tuple[str, s
     """Text and the encoding used. Tries UTF-8 (dropping a BOM), then GB18030, unless one is given."""
     for enc in [encoding] if encoding else ["utf-8-sig", "gb18030"]:
         try:
-            return data.decode(enc), enc
+            text = data.decode(enc)
         except (UnicodeDecodeError, LookupError):
             continue
+        if enc == "gb18030" and not encoding and not _looks_chinese(text):
+            raise InputError(f"{path}: not UTF-8, and as GB18030 it does not read as Chinese text; "
+                             "pass --encoding (for example latin-1 or cp1252)")
+        return text, enc
     tried = encoding or "UTF-8 and GB18030"
     raise InputError(f"{path}: cannot decode the file as {tried}; pass --encoding")
+
+
+def _looks_chinese(text: str) -> bool:
+    """GB18030 decodes almost any bytes; Latin-1 accents come out as rare CJK characters or symbols.
+    Real Chinese text has its non-ASCII characters in the common CJK and punctuation blocks."""
+    wide = [c for c in text if ord(c) > 127]
+    if not wide:
+        return True
+    common = sum(1 for c in wide if "\u4e00" <= c <= "\u9fff" or "\u3000" <= c <= "\u303f" or "\uff00" <= c <= "\uffef")
+    return common >= 0.9 * len(wide)
 
 
 def read_text(path: Path, encoding: str | None = None) -> str:
@@ -162,9 +177,10 @@ def _read_csv_fast(text: str, path: Path, table: str, delimiter: str) -> tuple[p
     name, rejects = str(path), []
     bad_lines = set()
     for r in bad:
-        bad_lines.add(r.number + 1)
+        line = int(lines[r.number - 1])  # r.number: 1-based count of non-empty rows, header included
+        bad_lines.add(line)
         if r.text.strip(" \t\r" + delimiter):
-            rejects.append(Reject(name, r.number + 1, table, None,
+            rejects.append(Reject(name, line, table, None,
                                   f"expected {len(header)} fields ({', '.join(header)}), found {r.actual_columns}",
                                   r.text))
     good = lines[1:][~np.isin(lines[1:], list(bad_lines))] if bad_lines else lines[1:]
