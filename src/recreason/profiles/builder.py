@@ -44,7 +44,7 @@ class ProfileConfig:
     top_attributes: int = 10
     top_aspects: int = 8
     item_aspects: int = 10
-    max_attribute_chars: int = 40  # long attribute values (sentences) are facts, not tastes
+    max_attribute_chars: int = 30  # long attribute values (sentences) are facts, not tastes
 
 
 def _present(v) -> bool:

@@ -43,8 +43,9 @@ def render_user(p: UserProfile, lang: str) -> str:
     return text if zh else text[0].upper() + text[1:]
 
 
-def _value(v: str | list[str], lang: str) -> str:
-    return _join(v, lang) if isinstance(v, list) else v
+def _value(v: str | list[str], lang: str, limit: int = 30) -> str:
+    text = _join(v[:3], lang) if isinstance(v, list) else v
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def render_item(p: ItemProfile, lang: str) -> str:
@@ -53,7 +54,8 @@ def render_item(p: ItemProfile, lang: str) -> str:
     if p.category:
         head += f"（{p.category[-1]}）" if zh else f" ({p.category[-1]})"
     parts = [head]
-    attrs = [f"{k}{'：' if zh else ': '}{_value(v, lang)}" for k, v in list(p.attributes.items())[:5]]
+    short = [(k, v) for k, v in p.attributes.items() if len(k) <= 20][:5]
+    attrs = [f"{k}{'：' if zh else ': '}{_value(v, lang)}" for k, v in short]
     if p.brand:
         attrs.insert(0, f"品牌：{p.brand}" if zh else f"brand: {p.brand}")
     if p.price is not None:
@@ -66,4 +68,6 @@ def render_item(p: ItemProfile, lang: str) -> str:
     panned = [a.feature for a in p.aspects if a.sentiment < 0][:2]
     if panned:
         parts.append(("差评：" if zh else "criticised for ") + _join(panned, lang))
+    if len(parts) == 1 and p.description:
+        parts.append(_value(p.description, lang, limit=160))
     return "；".join(parts) if zh else "; ".join(parts)
