@@ -1,0 +1,144 @@
+"""Content words of profiles and reasons: what a user's interests are and what a reason talks about.
+
+English has no offline part-of-speech tagger here (see ``recreason.aspects.en``), so a *content word*
+is a lower-cased alphabetic token of 3+ letters that is not a stopword, an opinion word ("great",
+"authentic", "cozy": they judge, they do not name), a word for the item itself or for people and
+time (``en_nonfeatures.txt``: "book", "business", "friends", "years"), an ``-ly`` adverb or an
+``-ing`` / ``-ed`` verb form, and not in ``GENERIC_EN`` (aspects every item of a kind has: "food",
+"experience", "quality"). Plurals are folded ("tacos" -> "taco"). Chinese content words are the
+nouns jieba's part-of-speech tagger finds (n, nz, ns, nr, vn) and the words of the Chinese seed feature
+lexicon ("拍照", "防水" are verbs to jieba), two characters or more, minus
+``zh_nonfeatures.txt`` and ``GENERIC_ZH``.
+
+``interest_terms(user, n)`` is what a personal reason should speak to: ``user.top_interests(n)``
+(positive aspects, categories, declared interests) when the profile has any; for a user known only
+by ``profile_text`` (the XRec data), the aspect features mined from that text, then its content words
+by frequency (ties in reading order), ``n + 3`` terms in all, since a text profile has no weights to
+rank by.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from functools import lru_cache
+
+from recreason.aspects import extract, lexicon
+from recreason.aspects.en import singular
+from recreason.aspects.lexicon import split_words as _words
+from recreason.lang import detect_language, pos_tag_zh
+from recreason.profiles.models import UserProfile
+
+# Words never taken for a copied aspect: (1) aspects every item of its kind has, whose mention is praise
+# rather than a fact ("great service", "engaging characters"); (2) abstract nouns that name no aspect
+# ("a mix of", "a focus on", "elements"); (3) evaluative adjectives missing from the opinion lexicon;
+# (4) verbs and history words ("explores", "previous") that the no-tagger content-word rule lets through.
+GENERIC_EN = _words("""
+food foods cuisine cuisines dish dishes meal meals eat eating drink drinks menu experience experiences quality value
+values price prices pricing service services customer staff employee employees atmosphere atmospheres ambiance
+ambience vibe environment setting settings location locations place places cleanliness convenience selection
+option options variety range
+
+story stories storyline storylines plot plots plotting character characters narrative narratives theme themes
+writing author authors series read reads reading genre genres ending endings pacing page pages chapter chapters
+protagonist protagonists journey world
+
+style styles type types thing things stuff enjoyment visit visits stay overall lover lovers enthusiast enthusiasts
+fan anyone someone offering offerings mix mixture blend combination focus emphasis element elements aspect aspects
+sense depth touch balance approach ability level lot bit part way kind sort power perspective account detail
+details moment moments opportunity preference preferences interest interests need needs expectation expectations
+feature features
+
+emotional emotion emotions complex unique strong deep real relatable intense light heavy rich simple good
+compelling engaging
+
+explore explores combine combines deliver delivers create creates provide provides offer offers keep keeps bring
+brings make makes include includes appeal appeals resonate resonates
+
+previous past recent other future next first last new special various self occasional stop live personal human young
+social event events challenge challenges issue issues actions insight development written main
+""")
+GENERIC_ZH = _words("东西 产品 商品 体验 质量 品质 感觉 服务 环境 味道 口味 菜品 美食 食物 风格 类型 选择 整体 效果")
+
+EN_WORD = re.compile(r"[a-z]+(?:['’][a-z]+)?")
+_ZH_NOUN_TAGS = _words("n nz ns nr vn")
+
+
+@lru_cache(maxsize=1)
+def _en_excluded() -> frozenset[str]:
+    return (lexicon.words("en_stopwords.txt") | lexicon.words("en_nonfeatures.txt")
+            | frozenset(lexicon.opinions("en_opinion.txt")) | GENERIC_EN)
+
+
+@lru_cache(maxsize=1)
+def _zh_excluded() -> frozenset[str]:
+    return lexicon.words("zh_nonfeatures.txt") | GENERIC_ZH
+
+
+@lru_cache(maxsize=1 << 16)
+def stem(word: str) -> str:
+    """Lower case, plural folded ("tacos" -> "taco", "stories" -> "story")."""
+    return singular(word.lower().replace("’", "'"))
+
+
+def en_tokens(text: str) -> list[re.Match]:
+    """Lower-cased word matches of ``text`` (offsets into the original text)."""
+    return list(EN_WORD.finditer(text.lower()))
+
+
+@lru_cache(maxsize=1 << 16)
+def is_en_content(word: str) -> bool:
+    word = word.lower()
+    if len(word) < 3 or "'" in word or "’" in word or word in _en_excluded() or stem(word) in _en_excluded():
+        return False
+    return not word.endswith(("ly", "ing", "ed"))
+
+
+def en_content_words(text: str) -> list[str]:
+    return [m.group(0) for m in EN_WORD.finditer(text.lower()) if is_en_content(m.group(0))]
+
+
+@lru_cache(maxsize=1)
+def _zh_seed_features() -> frozenset[str]:
+    return frozenset(lexicon.features("zh_features.txt"))
+
+
+def zh_content_words(text: str) -> list[str]:
+    excluded, seeds = _zh_excluded(), _zh_seed_features()
+    return [w for w, tag in pos_tag_zh(text)
+            if len(w) >= 2 and (tag in _ZH_NOUN_TAGS or w in seeds) and w not in excluded]
+
+
+def content_words(text: str, lang: str | None = None) -> list[str]:
+    """English or Chinese content words of ``text`` in reading order (``lang`` None: detected)."""
+    if not text:
+        return []
+    return zh_content_words(text) if (lang or detect_language(text)) == "zh" else en_content_words(text)
+
+
+def _profile_text_terms(text: str, n: int) -> list[str]:
+    lang = detect_language(text)
+    aspects = [a.feature for a in extract(text, lang)]
+    words = content_words(text, lang)
+    counts = Counter(words)
+    ranked = sorted(dict.fromkeys(words), key=lambda w: -counts[w])  # stable: reading order within ties
+    terms = list(dict.fromkeys([*aspects, *ranked]))
+    return terms[: n + 3]
+
+
+def interest_terms(user: UserProfile, n: int = 5) -> list[str]:
+    """The terms a personal reason for ``user`` should mention (module docstring), lower-cased."""
+    terms = [t.lower() for t in user.top_interests(n) if t and t.strip()]
+    if not terms and user.profile_text:
+        terms = _profile_text_terms(user.profile_text, n)
+    return list(dict.fromkeys(terms))
+
+
+def user_texts(user: UserProfile) -> list[str]:
+    """Every piece of text the user's profile holds."""
+    out = [user.profile_text or ""]
+    out += user.interests
+    out += [c.name for c in user.categories]
+    out += [f"{a.key} {a.value}" for a in user.attributes]
+    out += [a.feature for a in user.aspects]
+    return [t for t in out if t]
