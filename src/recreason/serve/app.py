@@ -1,0 +1,112 @@
+"""``create_app(settings)``: the FastAPI app behind ``recreason serve``.
+
+Everything the endpoints use is one ``Services`` object (data, profiles, ranker, store, experiments, reason
+service), built from the settings at start-up or passed in (tests pass small fakes). The endpoints get it
+through ``Depends(get_services)``, so ``app.dependency_overrides[get_services]`` swaps it too.
+
+Run it with ``recreason serve`` or ``uvicorn --factory recreason.serve.app:app_from_env`` (settings from
+``RECREASON_*`` variables).
+"""
+
+from __future__ import annotations
+
+import logging
+from contextlib import asynccontextmanager
+from importlib import resources
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.staticfiles import StaticFiles
+
+from recreason import __version__
+from recreason.serve.metrics import Metrics
+from recreason.serve.routes import router
+from recreason.serve.security import AccessLog, BodyLimit
+from recreason.serve.services import Services
+from recreason.serve.settings import Settings
+
+log = logging.getLogger("recreason.serve")
+
+DESCRIPTION = """Recommendations with short, true, personal reasons (Chinese and English), feedback events,
+and A/B experiments on reason strategies.
+
+* `GET /v1/users/{user_id}/recommendations`: ranked items, each with its reason, evidence, generator and
+  the user's experiment variant. Reasons come from a cache, the template (fast path) or a slower
+  generator under a timeout; on a timeout or failure the template reason is served, never an error.
+* `POST /v1/reasons`: one reason for an ad-hoc pair (interests as text or a user id; item attributes or
+  an item id).
+* `POST /v1/events` (event key): impressions, clicks, add-to-cart, purchases; acknowledged only once
+  durably stored; idempotent by key.
+* `GET /v1/experiments/{name}` (admin key): CTR and CVR per variant with Wilson intervals, lift and a
+  two-proportion z-test. **Peeking caveat**: p-values assume a single look at a sample size fixed in
+  advance; stopping the first time p < 0.05 inflates false positives.
+* `/healthz`, `/metrics` (Prometheus), `/console/` (operator console; admin key), `/openapi.json`.
+"""
+
+
+def _errors(err: RequestValidationError) -> list[dict]:
+    """Validation errors without the offending input (it may be personal data)."""
+    out = []
+    for e in err.errors():
+        loc = ".".join(str(p) for p in e.get("loc", ()))
+        out.append({"loc": loc, "msg": e.get("msg", "invalid")})
+    return out
+
+
+async def _validation_error(request: Request, err: RequestValidationError) -> JSONResponse:
+    errors = _errors(err)
+    summary = "; ".join(f"{e['loc']}: {e['msg']}" for e in errors[:5])
+    return JSONResponse({"detail": f"invalid request: {summary}", "errors": errors}, status_code=422)
+
+
+async def _server_error(request: Request, err: Exception) -> JSONResponse:
+    log.error("unhandled %s on %s %s", type(err).__name__, request.method, request.scope.get("route") and
+              request.scope["route"].path)
+    return JSONResponse({"detail": "internal error"}, status_code=500)
+
+
+def create_app(settings: Settings | None = None, services: Services | None = None) -> FastAPI:
+    """The app; ``services`` (already built) skips loading the workspace at start-up."""
+    settings = settings or (services.settings if services else Settings())
+    metrics = services.metrics if services else Metrics()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        built = services is None
+        svc = services or Services.from_settings(settings, metrics)
+        app.state.services = svc
+        if built and settings.precompute_users:
+            made = svc.precompute(svc.active_users(settings.precompute_users), settings.precompute_k)
+            log.info("precomputed reasons: %s", made)
+        try:
+            yield
+        finally:
+            if built:
+                svc.close()
+
+    # No /docs or /redoc: FastAPI's pages load their scripts from a CDN, which an offline machine cannot reach.
+    # The schema itself is served at /openapi.json.
+    app = FastAPI(title="recreason", version=__version__, description=DESCRIPTION, lifespan=lifespan,
+                  docs_url=None, redoc_url=None)
+    app.state.settings = settings
+    if services is not None:
+        app.state.services = services
+    app.include_router(router)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(Exception, _server_error)
+    console = resources.files("recreason.serve").joinpath("console")
+    app.mount("/console", StaticFiles(directory=str(console), html=True), name="console")
+
+    @app.get("/", include_in_schema=False)
+    async def root() -> RedirectResponse:
+        return RedirectResponse("/console/")
+
+    app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+    app.add_middleware(AccessLog, metrics=metrics)  # outermost: times everything, 413s included
+    return app
+
+
+def app_from_env() -> FastAPI:
+    """For ``uvicorn --factory``: settings from ``RECREASON_*`` environment variables."""
+    return create_app(Settings())

@@ -1,0 +1,334 @@
+"""The serving side of reasons: cache first, the template as the fast path, slow generators under a timeout.
+
+For one variant and a batch of requests (one user's top-k), ``ReasonService.get``:
+
+1. looks every (variant, user profile, item profile, language, context) up in an in-memory LRU that is
+   filled at start-up from the ``reason_cache`` table (where ``precompute`` writes);
+2. writes the misses with the template generator inline when the variant is the template (milliseconds);
+3. for any other generator (the LLM: a second or more per reason on CPU) runs it in a small pool of
+   daemon threads and waits at most ``timeout_s``; on a timeout, an error, a generator that cannot be built, or a full
+   queue it serves the template reason instead, marked ``path="fallback"`` with a note saying why. A
+   timed-out job still finishes in the background and caches its reasons, so the next request hits.
+   With ``online=False`` slow generators never run on the request path: only their precomputed reasons
+   are served, and the template on a miss (for small machines where the LLM would starve the server).
+
+Every generated reason goes through the guard (``recreason.guard.pipeline.Guard``). Without the guard only
+the template (which copies every fact from the profiles) is served: other generators' free text is
+replaced by the template (cause ``unchecked``) unless ``allow_unchecked``. Strategy ``none`` gives no
+reasons (the control arm of "does a reason help at all").
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import queue
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future
+from dataclasses import dataclass
+
+from recreason.reasons.base import Generator, Reason, ReasonRequest
+from recreason.serve.experiments import Variant
+from recreason.serve.metrics import Metrics
+
+log = logging.getLogger("recreason.serve")
+
+TEMPLATE = Variant(name="template", strategy="template")
+NONE = "none"
+
+
+class Unavailable(Exception):
+    """The variant's generator could not be built."""
+
+
+class Unchecked(RuntimeError):
+    """Reasons of a free-text generator would be stored or served without the guard."""
+
+
+@dataclass(frozen=True)
+class Served:
+    reason: Reason
+    source: str  # "cache", "generated" or "fallback"
+
+
+class DaemonPool:
+    """A fixed pool of daemon threads: a generation still running at shutdown does not hold the process."""
+
+    def __init__(self, workers: int):
+        self._jobs: queue.SimpleQueue = queue.SimpleQueue()
+        for n in range(workers):
+            threading.Thread(target=self._work, name=f"reasons-{n}", daemon=True).start()
+
+    def _work(self) -> None:
+        while True:
+            job = self._jobs.get()
+            if job is None:
+                return
+            fut, fn, args = job
+            if fut.set_running_or_notify_cancel():
+                try:
+                    fut.set_result(fn(*args))
+                except BaseException as err:  # noqa: BLE001 - handed to the waiter
+                    fut.set_exception(err)
+
+    def submit(self, fn, *args) -> Future:
+        fut: Future = Future()
+        self._jobs.put((fut, fn, args))
+        return fut
+
+    def shutdown(self, workers: int) -> None:
+        for _ in range(workers):
+            self._jobs.put(None)
+
+
+class LRU:
+    """A thread-safe least-recently-used map."""
+
+    def __init__(self, size: int):
+        self.size, self._data, self._lock = size, OrderedDict(), threading.Lock()
+
+    def get(self, key):
+        with self._lock:
+            value = self._data.get(key)
+            if value is not None:
+                self._data.move_to_end(key)
+            return value
+
+    def put(self, key, value) -> None:
+        if self.size <= 0:
+            return
+        with self._lock:
+            self._data[key] = value
+            self._data.move_to_end(key)
+            while len(self._data) > self.size:
+                self._data.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+
+def default_factory(variant: Variant) -> Generator:
+    from recreason.reasons import Generator, make_generator
+
+    if variant.model is not None:
+        return Generator.load(variant.model)
+    return make_generator(variant.strategy, **variant.config)
+
+
+def default_guard():
+    """The guard's ``check`` if the guard package is installed, else None."""
+    try:
+        from recreason.guard.pipeline import Guard
+    except ImportError:
+        return None
+    return Guard().check
+
+
+def cache_key(variant: Variant, request: ReasonRequest, fingerprints: dict | None = None) -> str:
+    """What a reason depends on: the variant, both profiles (by content), language, length and context.
+
+    ``fingerprints`` memoises profile fingerprints by object identity within one call (one user, k items).
+    """
+    memo = fingerprints if fingerprints is not None else {}
+    for profile in (request.user, request.item):
+        if id(profile) not in memo:
+            memo[id(profile)] = profile.fingerprint()
+    parts = [variant.key, memo[id(request.user)], memo[id(request.item)], request.lang,
+             str(request.max_length), request.feature or "", repr(sorted(request.context.items()))]
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:32]
+
+
+class ReasonService:
+    def __init__(self, metrics: Metrics, store=None, factory: Callable[[Variant], Generator] = default_factory,
+                 guard: Callable | None = None, timeout_s: float = 1.0, workers: int = 1, queue: int = 4,
+                 cache_size: int = 200_000, online: bool = True, allow_unchecked: bool = False):
+        self.metrics, self.store, self.factory, self.guard = metrics, store, factory, guard
+        self.timeout_s, self.max_pending, self.online, self.workers = timeout_s, workers + queue, online, workers
+        self.cache = LRU(cache_size)
+        self.pool = DaemonPool(workers)
+        self._generators: dict[str, tuple[Generator | Exception, float]] = {}
+        self.retry_s = 60.0  # a generator that failed to build is tried again after this long
+        self.allow_unchecked = allow_unchecked
+        self._lock = threading.Lock()  # the pending count (held briefly, also on the event loop)
+        self._build_lock = threading.Lock()  # building generators (held long, never on the event loop)
+        self._pending = 0
+        self._persisted: set[str] = set()  # keys in the store (read at start or written since)
+
+    def close(self) -> None:
+        self.pool.shutdown(self.workers)
+        for gen, _ in list(self._generators.values()):
+            close = getattr(gen, "close", None)
+            if callable(close):
+                try:
+                    close()
+                except Exception as err:  # noqa: BLE001 - closing is best effort
+                    log.warning("closing generator %s failed: %s", getattr(gen, "name", "?"), err)
+
+    def warm_from_store(self) -> int:
+        if self.store is None:
+            return 0
+        rows = self.store.load_reasons(self.cache.size)
+        for key, data in reversed(rows):  # oldest first, so the newest end up most recent
+            self.cache.put(key, Reason.model_validate(data))
+            self._persisted.add(key)
+        return len(rows)
+
+    def generator(self, variant: Variant) -> Generator:
+        """The variant's generator, built once; a build failure is raised again for ``retry_s`` seconds.
+
+        Building may be slow (an LLM loads its model): slow generators are built on a worker thread.
+        """
+        gen, _ = self._generators.get(variant.key, (None, 0.0))
+        if gen is not None and not isinstance(gen, Exception):
+            return gen  # built: no lock (a slow build of another generator may be holding it)
+        with self._build_lock:
+            gen, when = self._generators.get(variant.key, (None, 0.0))
+            if gen is None or (isinstance(gen, Exception) and time.monotonic() - when > self.retry_s):
+                try:
+                    gen = self.factory(variant)
+                except Exception as err:  # noqa: BLE001 - any failure means "serve the template"
+                    log.warning("generator %s (%s) unavailable: %s", variant.strategy, variant.name, err)
+                    gen = err
+                self._generators[variant.key] = (gen, time.monotonic())
+        if isinstance(gen, Exception):
+            raise gen
+        return gen
+
+    def _failed_recently(self, variant: Variant) -> bool:
+        gen, when = self._generators.get(variant.key, (None, 0.0))
+        return isinstance(gen, Exception) and time.monotonic() - when <= self.retry_s
+
+    # -- generation -------------------------------------------------------------------------------
+    def _write(self, variant: Variant, requests: Sequence[ReasonRequest], keys: Sequence[str],
+               persist: bool) -> list[Reason]:
+        """Generate, guard and cache (memory; also the store when ``persist``)."""
+        gen = self.generator(variant)
+        reasons = gen.generate(requests)
+        if self.guard is not None:
+            reasons = self.guard(reasons, list(requests), regenerate=gen.generate)
+        for key, reason in zip(keys, reasons, strict=True):
+            self.cache.put(key, reason)
+        if persist and self.store is not None:
+            self.store.put_reasons((k, q.user.user_id, q.item.item_id, variant.name, r)
+                                   for k, q, r in zip(keys, requests, reasons, strict=True))
+            self._persisted.update(keys)
+        return reasons
+
+    def _template(self, requests: Sequence[ReasonRequest]) -> list[Reason]:
+        memo: dict = {}
+        keys = [cache_key(TEMPLATE, r, memo) for r in requests]
+        cached = [self.cache.get(k) for k in keys]
+        todo = [n for n, c in enumerate(cached) if c is None]
+        if todo:
+            made = self._write(TEMPLATE, [requests[n] for n in todo], [keys[n] for n in todo], persist=False)
+            for n, reason in zip(todo, made, strict=True):
+                cached[n] = reason
+        return cached
+
+    def warm(self, requests: Sequence[ReasonRequest], variant: Variant = TEMPLATE) -> None:
+        """Write (and cache in memory) the variant's reasons for ``requests`` now: loads what loads lazily."""
+        if variant.key == TEMPLATE.key:
+            self._template(requests)
+        elif self.guard is not None or self.allow_unchecked:
+            self._write(variant, requests, [cache_key(variant, r) for r in requests], persist=False)
+
+    def _fallback(self, requests: Sequence[ReasonRequest], cause: str, note: str) -> list[Served]:
+        self.metrics.fallbacks.labels(cause).inc(len(requests))
+        out = []
+        for reason in self._template(requests):
+            out.append(Served(reason.model_copy(update={"path": "fallback", "notes": [*reason.notes, note]}),
+                              "fallback"))
+        return out
+
+    def _background(self, variant: Variant, requests, keys) -> list[Reason]:
+        try:
+            try:
+                self.generator(variant)
+            except Exception as err:
+                raise Unavailable(type(err).__name__) from err
+            return self._write(variant, requests, keys, persist=True)
+        finally:
+            with self._lock:
+                self._pending -= 1
+
+    async def _slow(self, variant: Variant, requests: list[ReasonRequest], keys: list[str]) -> list[Served]:
+        if not self.online:
+            return self._fallback(requests, "not_precomputed", f"{variant.strategy} reason not precomputed")
+        if self.guard is None and not self.allow_unchecked:
+            return self._fallback(requests, "unchecked", f"{variant.strategy} needs the guard (not installed)")
+        if self._failed_recently(variant):
+            return self._fallback(requests, "unavailable", f"{variant.strategy} unavailable")
+        with self._lock:
+            if self._pending >= self.max_pending:
+                busy = True
+            else:
+                busy, self._pending = False, self._pending + 1
+        if busy:
+            return self._fallback(requests, "busy", f"{variant.strategy} busy; template served")
+        job = asyncio.wrap_future(self.pool.submit(self._background, variant, requests, keys))
+        try:
+            reasons = await asyncio.wait_for(asyncio.shield(job), self.timeout_s)
+        except TimeoutError:
+            job.add_done_callback(_swallow)
+            return self._fallback(requests, "timeout", f"{variant.strategy} timed out after {self.timeout_s:g} s")
+        except Unavailable as err:
+            return self._fallback(requests, "unavailable", f"{variant.strategy} unavailable ({err})")
+        except Exception as err:  # noqa: BLE001
+            log.warning("generator %s failed: %s", variant.strategy, type(err).__name__)
+            return self._fallback(requests, "error", f"{variant.strategy} failed ({type(err).__name__})")
+        return [Served(r, "generated") for r in reasons]
+
+    async def get(self, variant: Variant, requests: Sequence[ReasonRequest]) -> list[Served | None]:
+        """One served reason per request (None for strategy ``none``); never raises for a generator."""
+        if variant.strategy == NONE or not requests:
+            return [None] * len(requests)
+        start = time.perf_counter()
+        memo: dict = {}
+        keys = [cache_key(variant, r, memo) for r in requests]
+        out: list[Served | None] = [None] * len(requests)
+        for n, key in enumerate(keys):
+            hit = self.cache.get(key)
+            if hit is not None:
+                out[n] = Served(hit, "cache")
+        todo = [n for n, s in enumerate(out) if s is None]
+        self.metrics.cache_lookups(len(keys) - len(todo), len(todo))
+        if todo:
+            reqs, todo_keys = [requests[n] for n in todo], [keys[n] for n in todo]
+            try:
+                if variant.key == TEMPLATE.key:
+                    made = [Served(r, "generated") for r in self._write(variant, reqs, todo_keys, persist=False)]
+                else:
+                    made = await self._slow(variant, reqs, todo_keys)
+            except Exception as err:  # noqa: BLE001 - even the template failed: items without reasons
+                log.error("template generator failed: %s", type(err).__name__)
+                self.metrics.fallbacks.labels("no_reason").inc(len(todo))
+                made = [None] * len(todo)
+            for n, served in zip(todo, made, strict=True):
+                out[n] = served
+        source = "cache" if not todo else out[todo[0]].source if out[todo[0]] else "none"
+        self.metrics.reasons.labels(source).observe(time.perf_counter() - start)
+        return out
+
+    def precompute(self, variant: Variant, requests: Sequence[ReasonRequest], batch: int = 16) -> int:
+        """Write and store reasons for ``requests`` now, with no timeout; returns how many were new."""
+        if variant.strategy == NONE:
+            return 0
+        if self.guard is None and not self.allow_unchecked and variant.key != TEMPLATE.key:
+            raise Unchecked(f"the guard (recreason.guard.pipeline) is not installed: refusing to cache unchecked "
+                            f"{variant.strategy} reasons (RECREASON_ALLOW_UNCHECKED=true overrides)")
+        keys = [cache_key(variant, r) for r in requests]
+        todo = [n for n, k in enumerate(keys) if k not in self._persisted]
+        for start in range(0, len(todo), batch):
+            part = todo[start:start + batch]
+            self._write(variant, [requests[n] for n in part], [keys[n] for n in part], persist=True)
+        return len(todo)
+
+
+def _swallow(fut) -> None:
+    """Retrieve a background job's exception so asyncio does not log it as never retrieved."""
+    if not fut.cancelled() and fut.exception() is not None:
+        log.warning("background generation failed: %s", type(fut.exception()).__name__)

@@ -1,0 +1,177 @@
+"""The HTTP endpoints. Each takes ``Services`` through ``Depends(get_services)`` (tests override it)."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response
+from starlette.concurrency import run_in_threadpool
+
+from recreason.profiles import cold_user
+from recreason.profiles.models import ItemProfile
+from recreason.reasons.base import ReasonRequest
+from recreason.serve import schemas as s
+from recreason.serve.experiments import Variant, report
+from recreason.serve.reasons import Served
+from recreason.serve.security import admin_key, event_key
+from recreason.serve.services import Services
+from recreason.serve.store import StoredEvent
+
+
+async def get_services(request: Request) -> Services:
+    return request.app.state.services
+
+
+Svc = Annotated[Services, Depends(get_services)]
+UserId = Annotated[str, Path(pattern=s.ID, description="the user's id (unknown users get cold-start items)")]
+router = APIRouter()
+
+
+def reason_out(served: Served | None) -> s.ReasonOut | None:
+    if served is None:
+        return None
+    r = served.reason
+    return s.ReasonOut(text=r.text, language=r.language, generator=r.generator, path=r.path, source=served.source,
+                       evidence=r.evidence, notes=r.notes)
+
+
+@router.get("/v1/users/{user_id}/recommendations", response_model=s.Recommendations, tags=["recommendations"],
+            summary="Top-k items for a user, each with its reason")
+async def recommendations(
+    svc: Svc, user_id: UserId,
+    k: Annotated[int, Query(ge=1, le=100, description="how many items")] = 10,
+    lang: Annotated[s.Lang | None, Query(description="language of the reasons; default: each item's")] = None,
+    scene: Annotated[str | None, Query(pattern=s.ID, description="where the list is shown, e.g. home")] = None,
+    experiment: Annotated[str | None, Query(pattern=r"^[A-Za-z0-9_.\-]{1,64}$",
+                                            description="default: the configured default experiment")] = None,
+) -> s.Recommendations:
+    """Ranked items with a reason each (its text, evidence, the generator that wrote it) and the experiment
+    variant the user is assigned to; post events with the returned ``request_id`` and ``variant``."""
+    if k > svc.settings.max_k:
+        raise HTTPException(422, f"k must be at most {svc.settings.max_k}")
+    try:
+        exp = svc.experiments.get(experiment)
+    except KeyError as err:
+        raise HTTPException(404, str(err.args[0])) from None
+    variant = exp.assign(user_id)
+    items, source = svc.recommend(user_id, k)
+    requests = svc.requests(user_id, [i for i, _ in items], lang, scene)
+    served = await svc.reasons.get(variant, requests)
+    out = [s.RecommendedItem(rank=n + 1, item_id=item_id, score=score, title=svc.profiles.item(item_id).title,
+                             reason=reason_out(r))
+           for n, ((item_id, score), r) in enumerate(zip(items, served, strict=True))]
+    return s.Recommendations(request_id=uuid.uuid4().hex, user_id=user_id, experiment=exp.name,
+                             variant=variant.name, strategy=variant.strategy, source=source, lang=lang,
+                             scene=scene, items=out)
+
+
+def _adhoc_request(svc: Services, body: s.ReasonIn) -> ReasonRequest:
+    if body.user_id is not None:
+        user = svc.profiles.user(body.user_id)
+    else:
+        interests = [body.interests] if isinstance(body.interests, str) else list(body.interests)
+        lang = body.lang or (body.item.language if body.item else None)
+        user = cold_user("anonymous", interests, language=lang)
+    if body.item_id is not None:
+        if not svc.profiles.has_item(body.item_id):
+            raise HTTPException(404, f"unknown item id {body.item_id!r}")
+        item = svc.profiles.item(body.item_id)
+    else:
+        it = body.item
+        item = ItemProfile(item_id="adhoc", title=it.title, language=it.language or user.language,
+                           category=it.category, attributes=it.attributes, brand=it.brand, price=it.price,
+                           description=it.description)
+    context = {"scene": body.scene} if body.scene else {}
+    return ReasonRequest(user=user, item=item, language=body.lang, max_length=body.max_length, context=context)
+
+
+@router.post("/v1/reasons", response_model=s.ReasonResponse, tags=["reasons"],
+             summary="A reason for an ad-hoc (user or interests, item or attributes) pair")
+async def adhoc_reason(svc: Svc, body: s.ReasonIn) -> s.ReasonResponse:
+    """The seed's example is one request: ``{"interests": "喜欢购买电子产品", "item": {"title": "最新款智能手机",
+    "attributes": {"处理器": "…", "屏幕": "…"}}}``. A slow generator runs under the server's timeout and the
+    template reason is served if it does not answer in time."""
+    variants = {v.strategy: v for v in reversed(svc.experiments.variants()) if v.strategy != "none"}
+    variants.setdefault("template", Variant(name="template", strategy="template"))
+    if body.generator not in variants:
+        raise HTTPException(422, f"generator {body.generator!r} is not served here; choose one of "
+                                 f"{', '.join(sorted(variants))}")
+    request = _adhoc_request(svc, body)
+    served = (await svc.reasons.get(variants[body.generator], [request]))[0]
+    return s.ReasonResponse(user_id=body.user_id, item_id=body.item_id, reason=reason_out(served))
+
+
+@router.post("/v1/events", response_model=s.EventAck, tags=["events"], dependencies=[Depends(event_key)],
+             summary="Impressions, clicks, add-to-cart and purchases (acknowledged once durably stored)")
+async def post_events(svc: Svc, body: s.EventBatch, response: Response) -> s.EventAck:
+    """Store a batch of events in one transaction. The response comes only after the commit (fsync'ed on
+    SQLite); an event whose ``idempotency_key`` is already stored is counted as a duplicate and not stored
+    again, so a client may retry until it gets an answer."""
+    batch = []
+    for e in body.events:
+        try:
+            svc.experiments.get(e.experiment).variant(e.variant)
+        except KeyError as err:
+            raise HTTPException(422, str(err.args[0])) from None
+        batch.append(StoredEvent(idempotency_key=e.idempotency_key, type=e.type, request_id=e.request_id,
+                                 user_id=e.user_id, item_id=e.item_id, experiment=e.experiment,
+                                 variant=e.variant, scene=e.scene, client_ts=e.timestamp))
+    new = await asyncio.wrap_future(svc.store.submit_events(batch))
+    for e, fresh in zip(body.events, new, strict=True):
+        svc.metrics.events.labels(e.type, "stored" if fresh else "duplicate").inc()
+    stored = sum(new)
+    response.status_code = 201 if stored else 200
+    return s.EventAck(stored=stored, duplicates=len(new) - stored)
+
+
+@router.get("/v1/experiments", response_model=list[s.ExperimentSummary], tags=["experiments"],
+            dependencies=[Depends(admin_key)], summary="The configured experiments")
+def list_experiments(svc: Svc) -> list[s.ExperimentSummary]:
+    cfg = svc.experiments
+    return [s.ExperimentSummary(name=e.name, description=e.description, variants=[v.name for v in e.variants],
+                                default=e.name == cfg.default) for e in cfg.experiments]
+
+
+@router.get("/v1/experiments/{name}", response_model=s.ExperimentReport, tags=["experiments"],
+            dependencies=[Depends(admin_key)], summary="Per-variant CTR and CVR with intervals, lift and z-test")
+def experiment_report(svc: Svc, name: Annotated[str, Path(pattern=r"^[A-Za-z0-9_.\-]{1,64}$")],
+                      confidence: Annotated[float, Query(ge=0.5, le=0.999)] = 0.95) -> s.ExperimentReport:
+    """Counts are distinct (request, item) pairs per event type. CTR = clicks / impressions, CVR = purchases /
+    impressions, each with a Wilson score interval; each variant against the control (the first) gets the
+    relative lift and a pooled two-sided two-proportion z-test.
+
+    **Peeking caveat**: the p-values hold for one look at a sample size fixed in advance. Looking again and
+    again and stopping at the first p < 0.05 makes false positives far likelier than 5%."""
+    try:
+        exp = svc.experiments.get(name)
+    except KeyError as err:
+        raise HTTPException(404, str(err.args[0])) from None
+    return s.ExperimentReport.model_validate(report(exp, svc.store.counts(exp.name), confidence))
+
+
+@router.get("/v1/admin/users", response_model=list[str], tags=["console"], dependencies=[Depends(admin_key)],
+            summary="The most active users (for the console's picker)")
+def admin_users(svc: Svc, limit: Annotated[int, Query(ge=1, le=500)] = 50) -> list[str]:
+    return svc.active_users(limit)
+
+
+@router.get("/v1/admin/users/{user_id}/profile", tags=["console"], dependencies=[Depends(admin_key)],
+            summary="A user's interest profile (personal data: admin only)")
+async def admin_profile(svc: Svc, user_id: UserId) -> dict:
+    profile = await run_in_threadpool(svc.profiles.user, user_id)
+    return {"summary": profile.summary(), "known": user_id in svc.profiles.known_users,
+            **profile.model_dump(mode="json")}
+
+
+@router.get("/healthz", response_model=s.Health, tags=["operations"], summary="Liveness and what is loaded")
+async def healthz(svc: Svc) -> s.Health:
+    return s.Health(status="ok", users=len(svc.profiles.known_users), items=len(svc.dataset.items),
+                    ranker=svc.ranker_name, cached_reasons=len(svc.reasons.cache))
+
+
+@router.get("/metrics", tags=["operations"], summary="Prometheus metrics", response_class=Response)
+async def metrics(svc: Svc) -> Response:
+    return Response(svc.metrics.render(), media_type="text/plain; version=0.0.4; charset=utf-8")
+

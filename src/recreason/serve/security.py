@@ -1,0 +1,129 @@
+"""API keys, the body size limit, request timing, and logs without personal data.
+
+* Event and admin endpoints need an ``X-API-Key`` header holding one of the configured keys (compared in
+  constant time). With no keys configured those endpoints refuse every request.
+* ``BodyLimit`` answers 413 before reading a body whose Content-Length is too large, and stops reading a
+  chunked body as soon as it passes the limit.
+* ``AccessLog`` times every request into the Prometheus histogram under its route *template*
+  (``/v1/users/{user_id}/recommendations``), and logs method, template, status and milliseconds. The user
+  id appears only as a keyed hash whose key is random per process: lines of one run can be correlated,
+  nobody can be identified from them. Query strings and bodies are never logged.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import logging
+import secrets
+import time
+
+from fastapi import HTTPException, Request, Security
+from fastapi.security import APIKeyHeader
+
+log = logging.getLogger("recreason.serve.access")
+_PSEUDONYM_KEY = secrets.token_bytes(16)
+
+api_key_header = APIKeyHeader(name="X-API-Key", auto_error=False,
+                              description="One of the server's event keys (events) or admin keys (reports).")
+
+
+def pseudonym(user_id: str) -> str:
+    return hmac.new(_PSEUDONYM_KEY, user_id.encode("utf-8"), hashlib.sha256).hexdigest()[:10]
+
+
+def _check(key: str | None, allowed: list[str], what: str) -> None:
+    if not key:
+        raise HTTPException(401, f"missing X-API-Key header ({what} key required)")
+    if not any(hmac.compare_digest(key.encode(), k.encode()) for k in allowed):
+        raise HTTPException(403, f"this API key may not use {what} endpoints")
+
+
+async def event_key(request: Request, key: str | None = Security(api_key_header)) -> None:
+    s = request.app.state.settings
+    _check(key, [*s.event_keys, *s.admin_keys], "event")
+
+
+async def admin_key(request: Request, key: str | None = Security(api_key_header)) -> None:
+    _check(key, request.app.state.settings.admin_keys, "admin")
+
+
+async def _send_json(send, status: int, body: dict) -> None:
+    data = json.dumps(body).encode()
+    await send({"type": "http.response.start", "status": status,
+                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(data)).encode())]})
+    await send({"type": "http.response.body", "body": data})
+
+
+class BodyLimit:
+    """Pure ASGI middleware: 413 for a request body over ``limit`` bytes."""
+
+    def __init__(self, app, limit: int):
+        self.app, self.limit = app, limit
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        message = {"detail": f"request body too large (limit {self.limit} bytes)"}
+        length = dict(scope["headers"]).get(b"content-length")
+        if length is not None:
+            if not length.isdigit():
+                return await _send_json(send, 400, {"detail": "invalid Content-Length header"})
+            if int(length) > self.limit:
+                return await _send_json(send, 413, message)
+        seen, started, refused = 0, False, False
+
+        async def limited_receive():
+            nonlocal seen, started, refused
+            msg = await receive()
+            if msg["type"] == "http.request":
+                seen += len(msg.get("body", b""))
+                if seen > self.limit:
+                    if not started:
+                        await _send_json(send, 413, message)
+                        started = refused = True
+                    return {"type": "http.disconnect"}  # the app stops reading; its own answer is dropped
+            return msg
+
+        async def tracking_send(msg):
+            nonlocal started
+            if refused:
+                return
+            started = started or msg["type"] == "http.response.start"
+            await send(msg)
+
+        try:
+            await self.app(scope, limited_receive, tracking_send)
+        except Exception:
+            if not refused:
+                raise
+
+
+class AccessLog:
+    """Pure ASGI middleware: latency histogram by route template, and a log line without personal data."""
+
+    def __init__(self, app, metrics):
+        self.app, self.metrics = app, metrics
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        start, status = time.perf_counter(), [500]
+
+        async def recording_send(msg):
+            if msg["type"] == "http.response.start":
+                status[0] = msg["status"]
+            await send(msg)
+
+        try:
+            await self.app(scope, receive, recording_send)
+        finally:
+            seconds = time.perf_counter() - start
+            route = scope.get("route")
+            template = getattr(route, "path", None) or ("/console" if scope["path"].startswith("/console")
+                                                        else "unmatched")
+            self.metrics.requests.labels(scope["method"], template, str(status[0])).observe(seconds)
+            user = (scope.get("path_params") or {}).get("user_id")
+            log.info("%s %s %d %.1fms%s", scope["method"], template, status[0], seconds * 1000,
+                     f" user#{pseudonym(user)}" if user else "")

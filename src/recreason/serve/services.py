@@ -1,0 +1,181 @@
+"""What the app serves from: data, profiles, ranker, store, experiments, reasons; built once at start-up.
+
+``Services.from_settings`` loads the workspace, loads the ranker artifact (or trains the start-up ranker on
+all of the workspace), opens the store, reads the experiments and warms the reason cache from the
+store. Tests build ``Services(...)`` directly with small data and fake generators.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from recreason.data.dataset import Dataset
+from recreason.profiles import ItemProfile, ProfileBuilder, UserProfile
+from recreason.reasons.base import ReasonRequest
+from recreason.serve.experiments import ExperimentConfig, Variant, load_config
+from recreason.serve.metrics import Metrics
+from recreason.serve.reasons import LRU, TEMPLATE, ReasonService, Unchecked, default_guard
+from recreason.serve.settings import Settings
+from recreason.serve.store import Store
+
+log = logging.getLogger("recreason.serve")
+
+
+class Profiles:
+    """User profiles (LRU) and item profiles (all, once asked) from the workspace."""
+
+    def __init__(self, dataset: Dataset, user_cache: int = 20_000):
+        self.dataset = dataset
+        self.builder = ProfileBuilder(dataset)  # serving uses all the data, splits included
+        self._users = LRU(user_cache)
+        self._items: dict[str, ItemProfile] = {}
+        self._lock = threading.Lock()
+        self.known_users = set(dataset.users["user_id"]) | set(dataset.interactions["user_id"])
+
+    def warm(self) -> None:
+        self.builder.mine_all()
+        for item_id in self.dataset.items["item_id"]:
+            self.item(item_id)
+
+    def user(self, user_id: str) -> UserProfile:
+        """The user's profile; an empty one (cold start) for a user the data does not know."""
+        hit = self._users.get(user_id)
+        if hit is None:
+            if user_id in self.known_users:
+                hit = self.builder.user(user_id)
+            else:
+                hit = UserProfile(user_id=user_id, language=self.builder.default_language)
+            self._users.put(user_id, hit)
+        return hit
+
+    def has_item(self, item_id: str) -> bool:
+        return item_id in self._items or self.dataset.has_item(item_id)
+
+    def item(self, item_id: str) -> ItemProfile:
+        hit = self._items.get(item_id)
+        if hit is None:
+            hit = self.builder.item(item_id)  # KeyError for an unknown item
+            self._items[item_id] = hit
+        return hit
+
+
+@dataclass
+class Services:
+    settings: Settings
+    dataset: Dataset
+    profiles: Profiles
+    ranker: object  # recreason.rank.Ranker: recommend(user_id, k, exclude_seen=True, interests=None)
+    store: Store
+    experiments: ExperimentConfig
+    reasons: ReasonService
+    metrics: Metrics = field(default_factory=Metrics)
+    ranker_name: str = ""
+
+    @classmethod
+    def from_settings(cls, settings: Settings, metrics: Metrics | None = None) -> Services:
+        from recreason.data import workspace
+
+        metrics = metrics or Metrics()
+        start = time.perf_counter()
+        dataset = workspace.load(settings.workspace)
+        ranker, name = load_ranker(settings, dataset)
+        profiles = Profiles(dataset, settings.profile_cache_size)
+        if settings.warm_profiles:
+            profiles.warm()
+        store = Store(settings.db_url)
+        reasons = ReasonService(metrics, store, guard=default_guard(), timeout_s=settings.llm_timeout_s,
+                                workers=settings.llm_workers, queue=settings.llm_queue,
+                                cache_size=settings.cache_size, online=settings.llm_online,
+                                allow_unchecked=settings.allow_unchecked)
+        warmed = reasons.warm_from_store()
+        services = cls(settings, dataset, profiles, ranker, store, load_config(settings.experiments), reasons,
+                       metrics, name)
+        services.warm_up()
+        log.info("ready in %.1f s: %d users, %d items, ranker %s, %d cached reasons",
+                 time.perf_counter() - start, len(profiles.known_users), len(dataset.items), name, warmed)
+        return services
+
+    def warm_up(self) -> None:
+        """Build the template generator and run it and the guard once (tokenizer dictionaries load on first
+        use), then each slow generator (an LLM loads its model on first use, holding the GIL for seconds):
+        all before the first request, which would otherwise stall."""
+        users = self.active_users(1)
+        requests = []
+        if users:
+            items, _ = self.recommend(users[0], 1)
+            requests = self.requests(users[0], [i for i, _ in items], None, None)
+        try:
+            self.reasons.generator(TEMPLATE)
+            self.reasons.warm(requests)
+        except Exception as err:  # noqa: BLE001 - requests will then serve items without reasons
+            log.error("the template generator cannot be built or run: %s", err)
+        if not (self.settings.warm_llm and self.reasons.online and requests):
+            return
+        for variant in {v.key: v for v in self.experiments.variants() if v.strategy not in ("none", "template")
+                        }.values():
+            start = time.perf_counter()
+            try:
+                self.reasons.warm(requests, variant)
+                log.info("%s (%s) loaded and ran once in %.1f s", variant.strategy, variant.name,
+                         time.perf_counter() - start)
+            except Exception as err:  # noqa: BLE001 - the variant will fall back to the template
+                log.warning("%s (%s) failed its warm-up: %s", variant.strategy, variant.name, err)
+
+    def close(self) -> None:
+        self.reasons.close()
+        self.store.close()
+
+    # -- what the endpoints need --------------------------------------------------------------------
+    def recommend(self, user_id: str, k: int) -> tuple[list[tuple[str, float]], str]:
+        """Top-k (item, score) of catalog items, and where they came from (model / interests / popular)."""
+        recs = self.ranker.recommend(user_id, k + 10, exclude_seen=True)
+        source = getattr(recs, "source", "model")
+        items = [(i, s) for i, s in recs if self.profiles.has_item(i)][:k]
+        return items, source
+
+    def requests(self, user_id: str, items: Sequence[str], lang: str | None,
+                 scene: str | None) -> list[ReasonRequest]:
+        user = self.profiles.user(user_id)
+        context = {"scene": scene} if scene else {}
+        return [ReasonRequest(user=user, item=self.profiles.item(i), language=lang, context=context) for i in items]
+
+    def active_users(self, n: int) -> list[str]:
+        """The ``n`` users with the most interactions (the likeliest to ask)."""
+        counts = self.dataset.interactions["user_id"].value_counts()
+        return list(counts.index[:n])
+
+    def precompute(self, users: Sequence[str], k: int, variants: Sequence[Variant] | None = None,
+                   lang: str | None = None) -> dict[str, int | str]:
+        """Write and store reasons for each user's top-k under every variant (or ``variants``): how many new
+        reasons per variant, or why a variant was skipped (its free text cannot be checked: no guard)."""
+        variants = variants or self.experiments.variants()
+        out: dict[str, int | str] = {}
+        for variant in {v.key: v for v in variants}.values():
+            made = 0
+            try:
+                for user_id in users:
+                    items, _ = self.recommend(user_id, k)
+                    made += self.reasons.precompute(variant, self.requests(user_id, [i for i, _ in items], lang, None))
+            except Unchecked as err:
+                log.warning("precompute %s skipped: %s", variant.name, err)
+                out[variant.name] = f"skipped: {err}"
+                continue
+            out[variant.name] = made
+        return out
+
+
+def load_ranker(settings: Settings, dataset: Dataset):
+    """The ranker artifact named in the settings, or a ranker trained now on all of the workspace."""
+    from recreason.rank import Ranker, get_ranker
+
+    if settings.ranker is not None:
+        ranker = Ranker.load(settings.ranker)
+        return ranker, f"{ranker.name} ({settings.ranker})"
+    start = time.perf_counter()
+    ranker = get_ranker(settings.train_ranker)().fit(dataset)
+    log.info("trained a %s ranker on the workspace in %.1f s", settings.train_ranker, time.perf_counter() - start)
+    return ranker, f"{ranker.name} (trained at start-up)"

@@ -1,0 +1,51 @@
+"""Server settings: every field from an argument, an environment variable ``RECREASON_<FIELD>`` or ``.env``.
+
+``recreason serve`` fills them from its options; tests build ``Settings(...)`` directly. Lists (API keys)
+are read from the environment as comma-separated text, e.g. ``RECREASON_EVENT_KEYS=k1,k2``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+Keys = Annotated[list[str], NoDecode]
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="RECREASON_", env_file=".env", extra="ignore")
+
+    workspace: Path = Field(default=Path("workspace"), description="Workspace folder written by `recreason ingest`.")
+    ranker: Path | None = Field(default=None, description="Ranker artifact folder; none: train one at start-up.")
+    train_ranker: str = Field(default="popularity", description="Ranker trained at start-up when no artifact.")
+    db: str | None = Field(default=None, description="SQLAlchemy URL; default sqlite:///WORKSPACE/events.db.")
+    experiments: Path | None = Field(default=None, description="Experiments file (TOML or JSON); default: built-in.")
+    event_keys: Keys = Field(default_factory=list, description="API keys allowed to post events.")
+    admin_keys: Keys = Field(default_factory=list, description="API keys for experiment reports and the console.")
+    llm_timeout_s: float = Field(default=1.0, gt=0, description="Longest wait for the LLM before the template.")
+    llm_online: bool = Field(default=True, description="Run the LLM on a cache miss; false: precomputed only.")
+    allow_unchecked: bool = Field(default=False, description="Serve LLM reasons even without the guard installed.")
+    llm_workers: int = Field(default=1, ge=1, description="Threads running the LLM.")
+    llm_queue: int = Field(default=4, ge=0, description="LLM jobs allowed to wait; beyond: template at once.")
+    max_body_bytes: int = Field(default=64 * 1024, ge=1024, description="Largest request body accepted.")
+    max_k: int = Field(default=50, ge=1, description="Largest k a client may ask for.")
+    cache_size: int = Field(default=200_000, ge=0, description="Reasons kept in memory.")
+    profile_cache_size: int = Field(default=20_000, ge=0, description="User profiles kept in memory.")
+    precompute_users: int = Field(default=0, ge=0, description="Most active users whose top-k is precomputed at start.")
+    precompute_k: int = Field(default=10, ge=1)
+    warm_llm: bool = Field(default=True, description="Load and run each LLM variant once at start-up.")
+    warm_profiles: bool = Field(default=True, description="Mine every review at start-up (faster first requests).")
+
+    @field_validator("event_keys", "admin_keys", mode="before")
+    @classmethod
+    def _split(cls, value):
+        if isinstance(value, str):
+            return [k.strip() for k in value.split(",") if k.strip()]
+        return value
+
+    @property
+    def db_url(self) -> str:
+        return self.db or f"sqlite:///{self.workspace / 'events.db'}"

@@ -1,0 +1,101 @@
+"""The event store on SQLite (always) and PostgreSQL (when RECREASON_TEST_PG_URL is set)."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+
+import pytest
+from sqlalchemy import text
+
+from recreason.reasons.base import Evidence, Fact, Reason
+from recreason.serve.store import Store, StoredEvent
+
+from .conftest import PG_URL
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request, tmp_path):
+    if request.param == "sqlite":
+        s = Store(f"sqlite:///{tmp_path / 'events.db'}")
+        yield s
+        s.close()
+        return
+    if not PG_URL:
+        pytest.skip("RECREASON_TEST_PG_URL is not set (no PostgreSQL server for the store tests)")
+    schema = f"t_{uuid.uuid4().hex[:10]}"  # one schema per test: tests never see each other's rows
+    from sqlalchemy import create_engine
+
+    admin = create_engine(PG_URL)
+    with admin.begin() as conn:
+        conn.execute(text(f"CREATE SCHEMA {schema}"))
+    engine = create_engine(PG_URL, connect_args={"options": f"-csearch_path={schema}"})
+    s = Store(PG_URL, engine=engine)
+    yield s
+    s.close()
+    with admin.begin() as conn:
+        conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+    admin.dispose()
+
+
+def event(key: str, kind: str = "impression", variant: str = "template", request: str = "r1", item: str = "p1"):
+    return StoredEvent(idempotency_key=key, type=kind, request_id=request, user_id="u1", item_id=item,
+                       experiment="reasons", variant=variant)
+
+
+def test_duplicate_keys_are_stored_once(store):
+    assert store.add_events([event("k-000001"), event("k-000002", "click")]) == [True, True]
+    assert store.add_events([event("k-000001"), event("k-000003", "purchase")]) == [False, True]
+    assert store.add_events([event("k-000004"), event("k-000004")]) == [True, False]  # within one batch
+    assert store.count_events() == 4
+    assert store.event_keys() == {"k-000001", "k-000002", "k-000003", "k-000004"}
+
+
+def test_racing_duplicates_from_many_threads_are_stored_once(store):
+    keys = [f"race-{n:05d}" for n in range(200)]
+    results: list[bool] = []
+    lock = threading.Lock()
+
+    def post(offset: int) -> None:
+        for n in range(0, len(keys), 20):
+            chunk = keys[(n + offset * 20) % len(keys):][:20]
+            got = store.add_events([event(k) for k in chunk])
+            with lock:
+                results.extend(got)
+
+    threads = [threading.Thread(target=post, args=(t,)) for t in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert store.count_events() == 200
+    assert sum(results) == 200  # exactly one writer won each key
+
+
+def test_counts_are_distinct_request_item_pairs_per_variant(store):
+    store.add_events([event("a-00001", request="r1", item="p1"), event("a-00002", request="r1", item="p2"),
+                      event("a-00003", request="r2", item="p1"), event("a-00004", "click", request="r1", item="p1"),
+                      event("a-00005", "click", request="r1", item="p1"),  # a second click on the same pair
+                      event("a-00006", variant="llm", request="r3")])
+    assert store.counts("reasons") == {"template": {"impression": 3, "click": 1}, "llm": {"impression": 1}}
+    assert store.counts("other") == {}
+
+
+def test_reason_cache_upserts_and_loads_newest_first(store):
+    r = Reason(text="续航长", language="zh", user_id="u1", item_id="p1", generator="llm",
+               evidence=Evidence(item_facts=[Fact(key="电池", value="5500mAh")]))
+    assert store.put_reasons([("key1", "u1", "p1", "llm", r)]) == 1
+    store.put_reasons([("key1", "u1", "p1", "llm", r.model_copy(update={"text": "屏幕清晰"})),
+                       ("key2", "u1", "p2", "llm", r)])
+    rows = dict(store.load_reasons(10))
+    assert set(rows) == {"key1", "key2"} and rows["key1"]["text"] == "屏幕清晰"
+    assert rows["key1"]["evidence"]["item_facts"][0]["value"] == "5500mAh"
+    assert len(store.load_reasons(1)) == 1
+
+
+def test_sqlite_runs_in_wal_mode_with_full_sync(tmp_path):
+    s = Store(f"sqlite:///{tmp_path / 'e.db'}")
+    with s.engine.connect() as conn:
+        assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert conn.execute(text("PRAGMA synchronous")).scalar() == 2  # FULL
+    s.close()
