@@ -24,7 +24,7 @@ def report():
 
 
 def test_fixture_is_what_the_script_writes():
-    import make_peter_tiny  # tests/data is on sys.path (pytest's default prepend import mode)
+    from . import make_peter_tiny
 
     with open(TINY / "reviews.pickle", "rb") as f:
         stored = pickle.load(f)  # our own fixture, so plain pickle is fine here

@@ -1,4 +1,10 @@
-"""``recreason demo``: the main job on the embedded synthetic sample, with no data at hand."""
+"""``recreason demo``: the main job on the embedded synthetic sample, with no data at hand.
+
+sample -> ingest -> profiles -> train the seed's embedding ranker -> for a few users (the seed's
+"喜欢购买电子产品" user first, then Chinese and English ones) their top-k items, each with a reason
+written by the embedded LLM (Qwen2.5-Coder-0.5B through llama.cpp, few-shot from the sample's
+reference reasons), checked by the guard (grounding, compliance, template fallback), with its evidence.
+"""
 
 from __future__ import annotations
 
@@ -10,37 +16,83 @@ import typer
 from recreason.cli.common import user_errors
 
 DEMO_DIR = Path(".recreason/demo")
-SHOW_USERS = ("u_seed",)
+SEED_USER = "u_seed"
+
+
+def _pick_users(dataset, n: int) -> list[str]:
+    """The seed's user, then the most active users alternating between Chinese and English."""
+    users = dataset.users.set_index("user_id")
+    counts = dataset.interactions["user_id"].value_counts()
+    by_lang: dict[str, list[str]] = {"zh": [], "en": []}
+    for user_id in counts.index[:200]:
+        lang = users["language"].get(user_id)
+        if lang in by_lang and user_id != SEED_USER:
+            by_lang[lang].append(user_id)
+    picked = [SEED_USER] if dataset.has_user(SEED_USER) else []
+    while len(picked) < n and (by_lang["zh"] or by_lang["en"]):
+        for lang in ("zh", "en"):
+            if by_lang[lang] and len(picked) < n:
+                picked.append(by_lang[lang].pop(0))
+    return picked
+
+
+def _train_ranker(dataset, folder: Path, name: str, seed: int):
+    from recreason.rank import get_ranker
+    from recreason.reasons.examples import history
+
+    ranker = get_ranker(name)(seed=seed) if name == "embedding" else get_ranker(name)()
+    ranker.fit(history(dataset))
+    ranker.save(folder)
+    return ranker
+
+
+def _generator(name: str, dataset, builder):
+    from recreason.reasons import make_generator
+
+    try:
+        gen = make_generator(name)
+    except KeyError as e:
+        typer.secho(f"   generator {name!r} unavailable ({e}); using the template generator", fg=typer.colors.YELLOW)
+        gen = make_generator("template")
+    return gen.fit(builder.examples(["train"]))
 
 
 def register(app: typer.Typer, train_app: typer.Typer) -> None:
     @app.command()
     @user_errors
     def demo(
-        folder: Annotated[Path, typer.Option(help="Where the sample and its workspace are written.")] = DEMO_DIR,
-        seed: Annotated[int, typer.Option(help="Seed of the synthetic sample.")] = 0,
-        users: Annotated[int, typer.Option(help="How many users to show.", min=1)] = 3,
+        folder: Annotated[Path, typer.Option(help="Where the sample, its workspace and models are written.")] = DEMO_DIR,
+        seed: Annotated[int, typer.Option(help="Seed of the synthetic sample and the ranker.")] = 0,
+        users: Annotated[int, typer.Option(help="How many users to show.", min=1)] = 4,
+        k: Annotated[int, typer.Option("-k", help="Items per user.", min=1)] = 5,
+        ranker: Annotated[str, typer.Option(help="embedding, popularity, itemknn or als.")] = "embedding",
+        generator: Annotated[str, typer.Option(help="llm, template or peter.")] = "llm",
     ) -> None:
-        """Build the synthetic bilingual sample, ingest it, and show profiles (the seed's case first)."""
+        """Build the synthetic bilingual sample and show top-k items with LLM-written reasons and evidence."""
         from recreason.cli.ingest import print_report
-        from recreason.cli.profile import show_item, show_user
+        from recreason.cli.profile import show_user
+        from recreason.cli.reasons import guarded, show_reason
         from recreason.data.ingest import ingest_to_workspace
-        from recreason.profiles import ProfileBuilder
+        from recreason.reasons.examples import RequestBuilder
         from recreason.sample import write_sample
 
         raw, ws = folder / "raw", folder / "workspace"
-        typer.secho(f"1. synthetic sample -> {raw}", bold=True)
+        typer.secho(f"1. synthetic sample (clearly labelled as such) -> {raw}", bold=True)
         write_sample(raw, seed=seed)
         typer.secho(f"2. ingest -> {ws}", bold=True)
         report = ingest_to_workspace(raw, ws, progress=True, name="sample")
         print_report(report, ws / "rejects.jsonl")
-        typer.secho("3. profiles", bold=True)
-        builder = ProfileBuilder(report.dataset)
-        active = report.dataset.interactions["user_id"].value_counts()
-        shown = [u for u in SHOW_USERS if report.dataset.has_user(u)]
-        shown += [u for u in active.index[:: max(1, len(active) // 7)] if u not in shown][: users - len(shown)]
-        for user_id in shown:
+        dataset = report.dataset
+        typer.secho(f"3. train the {ranker} ranker -> {folder / 'ranker'}", bold=True)
+        model = _train_ranker(dataset, folder / "ranker", ranker, seed)
+        builder = RequestBuilder(dataset)
+        typer.secho(f"4. reason generator: {generator}", bold=True)
+        gen = _generator(generator, dataset, builder)
+        for user_id in _pick_users(dataset, users):
+            typer.echo("")
             show_user(builder.user(user_id))
-        for item_id in dict.fromkeys(("i_seed_phone", *report.dataset.items["item_id"].iloc[[0, -1]])):
-            if report.dataset.has_item(item_id):
-                show_item(builder.item(item_id))
+            recs = model.recommend(user_id, k=k)
+            requests = [builder.request(user_id, item_id) for item_id, _ in recs]
+            for (item_id, score), request, reason in zip(recs, requests, guarded(gen, requests), strict=True):
+                typer.secho(f"  -> {item_id}  {request.item.title}  (score {score:.3f})", fg=typer.colors.CYAN)
+                show_reason(reason)

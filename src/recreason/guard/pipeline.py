@@ -1,0 +1,156 @@
+"""The guard every generator's output passes through: grounding + compliance, regenerate once, fall back.
+
+For each reason, ``Guard.check`` looks for
+
+* an empty reason (the generator produced nothing usable),
+* unsupported claims (``recreason.guard.grounding.find_unsupported``: numbers and units, catalog
+  attribute values, aspects copied from the user's profile),
+* banned terms (``recreason.guard.compliance``). A banned term in a clause that can go is dropped
+  with its clause (the reason stays ``primary``, with a note); otherwise it counts as a failure.
+
+Failed reasons are regenerated once, in one batch, and checked again; what still fails is replaced
+by the fallback generator (the template generator by default), whose reasons are built from the
+item's own facts. ``Reason.path`` says which path produced each reason ("primary", "regenerated",
+"fallback") and ``notes`` say why ("guard: number '1.9 kg' is not in the item's data", ...).
+
+``regenerate`` may be a callable taking requests, or a Generator. When it is a generator's bound
+``generate`` and that generator has a ``regenerate`` method (``LLMGenerator`` does: it samples with
+another seed), the latter is used, since greedy decoding would only repeat the rejected reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from recreason.guard.compliance import BannedTerms, drop_clauses
+from recreason.guard.grounding import find_unsupported
+from recreason.reasons.base import Generator, Reason, ReasonRequest
+
+
+@dataclass
+class Verdict:
+    problems: list[str] = field(default_factory=list)
+    text: str = ""  # the reason's text after any dropped clause
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+@dataclass
+class GuardStats:
+    checked: int = 0
+    primary_ok: int = 0
+    clause_dropped: int = 0
+    regenerated: int = 0
+    fallback: int = 0
+    problems: dict[str, int] = field(default_factory=dict)
+
+    def count(self, problems: list[str]) -> None:
+        for p in problems:
+            kind = p.split(":", 1)[0]
+            self.problems[kind] = self.problems.get(kind, 0) + 1
+
+
+def _regenerator(regenerate) -> Callable[[Sequence[ReasonRequest]], list[Reason]] | None:
+    if regenerate is None:
+        return None
+    if isinstance(regenerate, Generator):
+        owner = regenerate
+    else:
+        owner = getattr(regenerate, "__self__", None)
+        if not (isinstance(owner, Generator) and getattr(regenerate, "__name__", "") == "generate"):
+            return regenerate
+    return getattr(owner, "regenerate", owner.generate)
+
+
+class Guard:
+    """Grounding and compliance checks with one regeneration and a fallback generator."""
+
+    def __init__(self, fallback: Generator | None = None,
+                 banned_terms: BannedTerms | Sequence[str | Path] | str | Path | None = None,
+                 grounding: bool = True, catalog_values: set[str] | None = None, drop_clause: bool = True):
+        self._fallback = fallback
+        if isinstance(banned_terms, BannedTerms):
+            self.banned = banned_terms
+        else:
+            self.banned = BannedTerms.load(banned_terms)
+        self.grounding = grounding
+        self.catalog_values = catalog_values
+        self.drop_clause = drop_clause
+        self.stats = GuardStats()
+
+    @property
+    def fallback(self) -> Generator:
+        if self._fallback is None:
+            from recreason.reasons import make_generator
+
+            self._fallback = make_generator("template")
+        return self._fallback
+
+    def verdict(self, reason: Reason, request: ReasonRequest) -> Verdict:
+        """What is wrong with one reason (an empty list of problems: nothing)."""
+        text = reason.text.strip()
+        v = Verdict(text=text)
+        if not text:
+            v.problems.append("empty: no usable text")
+            return v
+        hits = self.banned.find(text, allow=[request.item.title or ""])
+        if hits and self.drop_clause and (shorter := drop_clauses(text, hits)) is not None \
+                and not self.banned.find(shorter, allow=[request.item.title or ""]):
+            v.notes.append("guard: dropped a clause with banned term(s) " + ", ".join(f"'{h.span}'" for h in hits))
+            v.text, hits = shorter, []
+        v.problems += [f"banned: '{h.span}' (banned term {h.term!r})" for h in hits]
+        if self.grounding:
+            lang = reason.language if reason.language in ("zh", "en") else None
+            for c in find_unsupported(v.text, request.item, request.user, lang=lang,
+                                      catalog_values=self.catalog_values):
+                v.problems.append(f"{c.kind}: '{c.span}' ({c.reason})")
+        return v
+
+    def _accept(self, reason: Reason, v: Verdict, path: str, notes: list[str]) -> Reason:
+        return reason.model_copy(update={"text": v.text, "path": path,
+                                         "notes": [*reason.notes, *notes, *v.notes]})
+
+    def check(self, reasons: Sequence[Reason], requests: Sequence[ReasonRequest],
+              regenerate: Callable | Generator | None = None) -> list[Reason]:
+        """The reasons that pass, regenerated ones where they pass, fallback reasons for the rest."""
+        if len(reasons) != len(requests):
+            raise ValueError(f"{len(reasons)} reasons for {len(requests)} requests")
+        out: list[Reason | None] = [None] * len(reasons)
+        failed: dict[int, list[str]] = {}
+        for i, (r, q) in enumerate(zip(reasons, requests)):
+            v = self.verdict(r, q)
+            self.stats.checked += 1
+            if v.ok:
+                self.stats.primary_ok += 1
+                self.stats.clause_dropped += bool(v.notes)
+                out[i] = self._accept(r, v, "primary", [])
+            else:
+                self.stats.count(v.problems)
+                failed[i] = v.problems
+        regen = _regenerator(regenerate)
+        if failed and regen is not None:
+            idx = list(failed)
+            for i, r in zip(idx, regen([requests[i] for i in idx])):
+                v = self.verdict(r, requests[i])
+                if v.ok:
+                    self.stats.regenerated += 1
+                    notes = [f"guard: first reason rejected ({'; '.join(failed.pop(i))})"]
+                    out[i] = self._accept(r, v, "regenerated", notes)
+                else:
+                    failed[i] = failed[i] + [f"retry {p}" for p in v.problems]
+        if failed:
+            idx = list(failed)
+            for i, r in zip(idx, self.fallback.generate([requests[i] for i in idx])):
+                self.stats.fallback += 1
+                notes = [f"guard: replaced the {reasons[i].generator} reason ({'; '.join(failed[i])})"]
+                v = self.verdict(r, requests[i])
+                if not v.ok:
+                    notes.append("guard: the fallback reason has problems too: " + "; ".join(v.problems))
+                out[i] = r.model_copy(update={"path": "fallback", "notes": [*r.notes, *notes],
+                                              "seconds": r.seconds + reasons[i].seconds})
+        return [r for r in out if r is not None]

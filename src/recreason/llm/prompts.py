@@ -1,0 +1,285 @@
+"""Prompts for one recommendation reason: versioned template files, retrieved shots, cleaning, post-processing.
+
+A prompt is a *completion* prompt (measured far better than chat mode on the small embedded models):
+a short header, k worked examples (shots) retrieved from the training data by similarity, then the
+query block ending in "Reason:" / "推荐理由：". Every value filled in (user profile, item profile,
+reviews, descriptions, the shots' texts) is data, and is cleaned so that it cannot act as an
+instruction: it is put on one line inside « » / 「」, stripped of chat-format tokens ("<|im_start|>",
+"<start_of_turn>", "[INST]"), of markdown fences and "###" headings, of the prompt's own field labels,
+and of sentences that read as instructions to the model ("ignore the above ...", "忽略以上 ..."), then
+truncated. The model's continuation is cut to its first sentence(s), trimmed of labels and quotes, and
+held to a per-language length (words for English, characters for Chinese).
+
+Template files live in ``prompts/reason_<lang>_<version>.txt``; ``PromptTemplate.id`` (e.g.
+``reason_en_v1``) goes into cache keys and into each Reason's notes.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from recreason.profiles.models import ItemProfile, UserProfile
+
+DEFAULT_VERSION = "v1"
+#: per-language length of a reason: words (en) or characters (zh)
+MAX_LENGTH = {"en": 50, "zh": 80}
+#: characters of a user / item line in the prompt
+FIELD_CHARS = {"en": {"user": 360, "item": 360}, "zh": {"user": 120, "item": 160}}
+#: characters of a shot's user / item line: shots show the shape of an answer, the query carries the facts
+SHOT_CHARS = {"en": 200, "zh": 80}
+SENTENCE_STOPS = {"en": [". ", "! ", "? "], "zh": ["。", "！", "？"]}
+
+_SPECIAL = re.compile(
+    r"<\|[^|<>]{0,40}\|>|</?s>|<(?:start|end)_of_turn>|<bos>|<eos>|<pad>|<unk>|\[/?INST\]|<</?SYS>>|"
+    r"`{3,}|~{3,}|#{2,}|={3,}|-{3,}|\*{3,}", re.IGNORECASE)
+_LABEL_EN = re.compile(r"\b(reasons?|users?|items?|context|focus|system|assistant|instructions?|prompt|answer)"
+                       r"\s*:", re.IGNORECASE)
+_LABEL_ZH = re.compile(r"(推荐理由|理由|用户|商品|场景|系统|助手|指令|提示|回答)\s*[:：]")
+_DELIMS = re.compile(r"[«»「」]")
+_INJECTION = re.compile(
+    r"\b(ignore|disregard|forget|override)\b.{0,40}\b(above|previous|prior|earlier|instructions?|prompt|rules?)\b"
+    r"|\byou are now\b|\bnew instructions?\b|\bsystem prompt\b|\bact as\b|\bpretend to be\b"
+    r"|\bwrite (an? )?(ad|advert|advertisement|promotion)\b|\binstead,? (write|say|output|recommend)\b"
+    r"|(忽略|无视|忘记|忘掉).{0,12}(以上|上面|前面|之前|上述|指令|提示|要求)|你现在是|新的?指令|系统提示"
+    r"|(改为|改成|转而)(写|输出|推荐)|(给|为)(另一家|别的|其他)(店|商家|品牌).{0,6}(写|做)",
+    re.IGNORECASE)
+_WS = re.compile(r"\s+")
+_LEAD = re.compile(r"^[\s*\-–—•:：»」』]+")
+_TRAIL = re.compile(r"[\s*«「『]+$")
+_QUOTES = {'"': '"', "“": "”", "'": "'", "‘": "’", "「": "」", "『": "』", "«": "»"}
+_OUT_LABEL = re.compile(r"^(推荐理由|理由|reason|explanation)\s*[:：]\s*", re.IGNORECASE)
+_SENT_END = re.compile(r"[。！？!?](?=.)|(?<=[a-z0-9\)\"”'])[.](?=\s+[A-Z\"“])")
+_END = {"en": ".", "zh": "。"}
+
+
+@dataclass(frozen=True)
+class Cleaned:
+    text: str
+    dropped: tuple[str, ...] = ()  # sentences removed because they read as instructions
+
+
+def clean_field(text: str | None, lang: str, limit: int) -> Cleaned:
+    """One line of untrusted data, safe to put between the prompt's delimiters."""
+    if not text:
+        return Cleaned("")
+    from recreason.lang import split_sentences
+
+    text = _SPECIAL.sub(" ", str(text))
+    kept, dropped = [], []
+    for sentence in split_sentences(text):
+        (dropped if _INJECTION.search(sentence) else kept).append(sentence)
+    text = " ".join(kept)
+    text = _LABEL_ZH.sub(r"\1 ", _LABEL_EN.sub(r"\1 ", text))
+    text = _WS.sub(" ", _DELIMS.sub(" ", text)).strip()
+    return Cleaned(shorten(text, lang, limit), tuple(dropped))
+
+
+def shorten(text: str, lang: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters (at a space for English), marked with "…"."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit]
+    space = cut.rfind(" ")
+    return (cut[:space] if lang == "en" and space > limit // 2 else cut).rstrip(" ,;，；、…") + "…"
+
+
+def user_text(user: UserProfile, lang: str) -> str:
+    """What the prompt says about the user: the profile summary plus any free profile text."""
+    parts = [] if user.is_cold and not user.interests else [user.summary(lang)]
+    if user.profile_text:
+        head = " ".join(user.profile_text.split())[:40]
+        parts = [p.split(head)[0].rstrip("；; ") if head in " ".join(p.split()) else p for p in parts]
+        parts = [p for p in parts if p]
+        parts.append(user.profile_text)
+    if not parts:
+        return "新用户，暂无偏好" if lang == "zh" else "a new user with no known preferences"
+    return ("；" if lang == "zh" else "; ").join(parts)
+
+
+def item_text(item: ItemProfile, lang: str) -> str:
+    """What the prompt says about the item: title, category, attributes, praised aspects, description."""
+    parts = [item.summary(lang)]
+    if item.description:
+        head = " ".join(item.description.split())[:40]
+        if head not in " ".join(parts[0].split()):
+            parts.append(item.description)
+        else:  # the summary holds a shortened description: give the whole one instead
+            parts[0] = parts[0].split(head)[0].rstrip("；; ")
+            parts.append(item.description)
+    return ("；" if lang == "zh" else "; ").join(parts)
+
+
+def context_text(context: dict[str, str], feature: str | None, lang: str) -> str:
+    pairs = [f"{k}{'：' if lang == 'zh' else ': '}{v}" for k, v in context.items()]
+    if feature:
+        pairs.append(f"{'重点' if lang == 'zh' else 'focus'}{'：' if lang == 'zh' else ': '}{feature}")
+    if not pairs:
+        return ""
+    value = clean_field(("；" if lang == "zh" else "; ").join(pairs), lang, 120).text
+    return f"\n场景：「{value}」" if lang == "zh" else f"\nContext: «{value}»"
+
+
+@dataclass(frozen=True)
+class Fields:
+    """The cleaned values of one prompt block (a shot or the query)."""
+
+    user: str
+    item: str
+    context: str = ""
+    dropped: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, user: UserProfile, item: ItemProfile, lang: str, context: dict[str, str] | None = None,
+           feature: str | None = None) -> Fields:
+        limits = FIELD_CHARS.get(lang, FIELD_CHARS["en"])
+        u = clean_field(user_text(user, lang), lang, limits["user"])
+        i = clean_field(item_text(item, lang), lang, limits["item"])
+        return cls(u.text, i.text, context_text(context or {}, feature, lang), u.dropped + i.dropped)
+
+
+@dataclass(frozen=True)
+class PromptTemplate:
+    lang: str
+    version: str
+    header: str
+    shot: string.Template
+    query: string.Template
+    default_shots: str
+
+    @property
+    def id(self) -> str:
+        return f"reason_{self.lang}_{self.version}"
+
+    @classmethod
+    def load(cls, lang: str, version: str = DEFAULT_VERSION) -> PromptTemplate:
+        return _load(lang if lang in ("zh", "en") else "en", version)
+
+    def render(self, query: Fields, shots: Sequence[tuple[Fields, str]], defaults: bool = True) -> str:
+        """Header, shots (or the file's default shots when there are none and ``defaults``), query."""
+        blocks = [self.header]
+        if shots:
+            blocks += [self.shot.substitute(user=f.user, item=f.item, context=f.context, reason=text)
+                       for f, text in shots]
+        elif defaults:
+            blocks.append(self.default_shots)
+        blocks.append(self.query.substitute(user=query.user, item=query.item, context=query.context))
+        return "\n\n".join(blocks)
+
+
+@lru_cache(maxsize=16)
+def _load(lang: str, version: str) -> PromptTemplate:
+    name = f"reason_{lang}_{version}.txt"
+    try:
+        raw = resources.files("recreason.llm").joinpath("prompts", name).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ValueError(f"no prompt file {name} (prompt version {version!r})") from None
+    sections: dict[str, list[str]] = {}
+    current = None
+    for line in raw.splitlines():
+        if line.startswith("#") and current is None:
+            continue
+        if m := re.fullmatch(r"\[(\w+)\]", line.strip()):
+            current = m.group(1)
+            sections[current] = []
+        elif current is not None:
+            sections[current].append(line)
+    get = {k: "\n".join(v).strip("\n") for k, v in sections.items()}
+    missing = {"header", "shot", "query", "default_shots"} - set(get)
+    if missing:
+        raise ValueError(f"{name}: missing sections {sorted(missing)}")
+    shots = "\n\n".join(s.strip("\n") for s in get["default_shots"].split("\n---\n"))
+    return PromptTemplate(lang, version, get["header"], string.Template(get["shot"]),
+                          string.Template(get["query"]), shots)
+
+
+def stops(lang: str, max_sentences: int = 1) -> list[str]:
+    """Stop strings: the end of the line, and with one sentence wanted, the end of the sentence."""
+    return ["\n"] + (SENTENCE_STOPS.get(lang, SENTENCE_STOPS["en"]) if max_sentences == 1 else [])
+
+
+def first_sentences(text: str, n: int = 1) -> str:
+    out, start = [], 0
+    for m in _SENT_END.finditer(text):
+        out.append(text[start:m.end()])
+        start = m.end()
+        if len(out) == n:
+            return "".join(out).strip()
+    out.append(text[start:])
+    return "".join(out[:n]).strip()
+
+
+def _limit(text: str, lang: str, max_len: int) -> str:
+    if lang == "zh":
+        if len(text) <= max_len:
+            return text
+        cut = text[:max_len]
+        comma = max(cut.rfind(c) for c in "，；、,")
+        return (cut[:comma] if comma > max_len // 2 else cut).rstrip("，；、,") + "。"
+    words = text.split()
+    if len(words) <= max_len:
+        return text
+    cut = " ".join(words[:max_len])
+    comma = max(cut.rfind(","), cut.rfind(";"))
+    return (cut[:comma] if comma > len(cut) // 2 else cut).rstrip(",;:") + "."
+
+
+def repetitive(text: str, n: int | None = None, times: int = 3) -> bool:
+    """True when some n-gram occurs ``times`` or more: a decoding loop.
+
+    n-grams of 4 words, or of 6 characters for text without spaces (Chinese, where short phrases such
+    as "，裙身的" legitimately recur).
+    """
+    spaced = " " in text.strip()
+    units = text.split() if spaced else list(text)
+    n = n or (4 if spaced else 6)
+    seen: dict[tuple, int] = {}
+    for i in range(len(units) - n + 1):
+        g = tuple(units[i:i + n])
+        seen[g] = seen.get(g, 0) + 1
+        if seen[g] >= times:
+            return True
+    return False
+
+
+def _unquote(text: str) -> str:
+    """Drop quotes wrapped round the whole reason, and a dangling opening or closing quote."""
+    text = text.strip()
+    while text and text[0] in _QUOTES:
+        close = _QUOTES[text[0]]
+        if text.endswith(close) and len(text) > 1:
+            text = text[1:-1].strip()
+        elif text.count(close) == (1 if close == text[0] else 0):
+            text = text[1:].strip()  # opened, never closed
+        else:
+            break
+    for q in ('"', "”", "」", "』", "»"):
+        if text.endswith(q):
+            opener = {v: k for k, v in _QUOTES.items()}[q]
+            if text.count(opener) < text.count(q) or (q == '"' and text.count(q) % 2):
+                text = text[:-1].strip()
+    return text
+
+
+def postprocess(text: str, lang: str, max_sentences: int = 1, max_len: int | None = None) -> str:
+    """The reason from a raw continuation: first line, labels and quotes off, first sentence(s), length cap.
+
+    Returns "" when nothing usable is left (empty, or a decoding loop).
+    """
+    text = text.strip().split("\n", 1)[0]
+    text = _unquote(_OUT_LABEL.sub("", _LEAD.sub("", text)))
+    text = _TRAIL.sub("", _SPECIAL.sub(" ", text)).strip()
+    if not text or repetitive(text):
+        return ""
+    text = first_sentences(text, max_sentences)
+    text = _limit(text, lang, max_len or MAX_LENGTH.get(lang, 50))
+    text = _TRAIL.sub("", _unquote(text)).rstrip(",，;；、:：")
+    if len(text) < (4 if lang == "zh" else 3):
+        return ""
+    if text[-1] not in "。！？.!?…":
+        text += _END.get(lang, ".")
+    return text

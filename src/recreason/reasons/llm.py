@@ -1,0 +1,260 @@
+"""LLMGenerator: one-sentence reasons from a language model, prompted with shots from the training data.
+
+``model`` is an embedded model name (default ``qwen2.5-coder-0.5b``; see ``recreason.llm.registry``),
+a GGUF path, a Hugging Face folder or an OpenAI-compatible server URL; ``lora`` a GGUF LoRA adapter
+for llama.cpp (or a PEFT folder, served through transformers). ``fit`` keeps the training examples as
+the few-shot pool (and, with ``finetune=True``, first trains a LoRA adapter on them with
+``recreason.llm.finetune`` and then serves the base model + adapter with zero-shot prompts, the format
+it was trained on). ``generate`` builds
+one completion prompt per request, sends the uncached ones to the backend in one batch, and cuts each
+continuation to a reason (``recreason.llm.prompts.postprocess``). Results are cached in memory and,
+with ``cache_dir``, in SQLite, keyed by (user-profile fingerprint, item id, model, prompt id,
+prompt text, decoding settings).
+
+The output is *unchecked*: pass it through ``recreason.guard.pipeline.Guard`` (which calls
+``regenerate`` for rejected reasons: sampled at temperature 0.7 with another seed, since greedy
+decoding would repeat itself).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from recreason.llm.prompts import (
+    DEFAULT_VERSION,
+    MAX_LENGTH,
+    SHOT_CHARS,
+    Fields,
+    PromptTemplate,
+    postprocess,
+    shorten,
+    stops,
+)
+from recreason.llm.shots import ShotPool
+from recreason.reasons.base import Evidence, Fact, Generator, Reason, ReasonRequest, TrainingExample
+
+REGEN_TEMPERATURE = 0.7
+
+
+class _DiskCache:
+    def __init__(self, folder: Path):
+        folder.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(str(folder / "reasons.sqlite"), check_same_thread=False)
+        self._db.execute("CREATE TABLE IF NOT EXISTS reasons (key TEXT PRIMARY KEY, value TEXT)")
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> dict | None:
+        with self._lock:
+            row = self._db.execute("SELECT value FROM reasons WHERE key = ?", (key,)).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def put(self, key: str, value: dict) -> None:
+        with self._lock, self._db:
+            self._db.execute("INSERT OR REPLACE INTO reasons VALUES (?, ?)", (key, json.dumps(value)))
+
+
+def evidence_for(text: str, req: ReasonRequest) -> Evidence:
+    """The item facts and user signals the reason mentions (the profile text when it names none)."""
+    low = text.lower()
+    facts = [Fact(key=k, value=v) for k, v in req.item.facts() if v and len(v) >= 2 and v.lower() in low]
+    signals = [Fact(key="interest", value=t) for t in req.user.top_interests(8) if t and t.lower() in low]
+    if not signals and req.user.profile_text:
+        signals = [Fact(key="profile_text", value=req.user.profile_text[:160])]
+    return Evidence(user_signals=signals, item_facts=list(dict.fromkeys(facts)))
+
+
+class LLMGenerator(Generator):
+    name = "llm"
+
+    def __init__(self, model: str | None = None, prompt_version: str = DEFAULT_VERSION, shots: int = 2,
+                 max_tokens: int | None = None, temperature: float = 0.0, seed: int = 0,
+                 lora: str | None = None, max_sentences: int = 1, max_length: dict | None = None,
+                 parallel: int = 1, n_ctx: int = 2048, threads: int | None = None,
+                 cache_dir: str | None = None, finetune: bool = False, finetune_config: dict | None = None,
+                 backend=None):
+        self.model = model
+        self.prompt_version = prompt_version
+        self.shots = shots
+        self.max_tokens = max_tokens
+        self.temperature = temperature
+        self.seed = seed
+        self.lora = lora
+        self.max_sentences = max_sentences
+        self.max_length = {**MAX_LENGTH, **(max_length or {})}
+        self.parallel = parallel
+        self.n_ctx = n_ctx
+        self.threads = threads
+        self.cache_dir = cache_dir
+        self.finetune = finetune
+        self.finetune_config = finetune_config or {}
+        self.pool = ShotPool()
+        self._backend = backend
+        self._injected = backend is not None
+        self._lora_ids: dict[tuple, str] = {}
+        self._memory: dict[str, dict] = {}
+        self._disk = _DiskCache(Path(cache_dir)) if cache_dir else None
+
+    # ------------------------------------------------------------------ configuration and state
+    def config(self) -> dict[str, Any]:
+        return {"model": self.model, "prompt_version": self.prompt_version, "shots": self.shots,
+                "max_tokens": self.max_tokens, "temperature": self.temperature, "seed": self.seed,
+                "lora": self.lora, "max_sentences": self.max_sentences, "max_length": self.max_length,
+                "parallel": self.parallel, "n_ctx": self.n_ctx, "threads": self.threads,
+                "cache_dir": self.cache_dir}
+
+    def save(self, folder: Path) -> Path:
+        """Config, shot pool and (copied in) the LoRA adapter, so the folder stands alone."""
+        import shutil
+
+        folder = Path(folder)
+        lora = self.lora
+        if lora and Path(lora).exists() and Path(lora).resolve().parent != folder.resolve():
+            folder.mkdir(parents=True, exist_ok=True)
+            name = "adapter.gguf" if Path(lora).is_file() else "adapter"
+            if Path(lora).is_file():
+                shutil.copyfile(lora, folder / name)
+            else:
+                shutil.copytree(lora, folder / name, dirs_exist_ok=True)
+            self.lora = name
+        elif lora and Path(lora).exists():
+            self.lora = Path(lora).name
+        try:
+            return super().save(folder)
+        finally:
+            self.lora = lora
+
+    def _save_state(self, folder: Path) -> None:
+        self.pool.save(folder / "shots.jsonl")
+
+    def _load_state(self, folder: Path) -> None:
+        if (folder / "shots.jsonl").is_file():
+            self.pool = ShotPool.load(folder / "shots.jsonl")
+        if self.lora and not Path(self.lora).is_absolute() and (folder / self.lora).exists():
+            self.lora = str(folder / self.lora)
+
+    @property
+    def backend(self):
+        if self._backend is None:
+            from recreason.llm.backends import make_backend
+
+            self._backend = make_backend(self.model, lora=self.lora, parallel=self.parallel,
+                                         n_ctx=self.n_ctx, threads=self.threads)
+        return self._backend
+
+    @property
+    def model_id(self) -> str:
+        """The model (and adapter) name in cache keys, known without loading the model."""
+        if self._injected:
+            return self._backend.model_id
+        from recreason.llm.registry import DEFAULT_MODEL
+
+        spec = self.model or DEFAULT_MODEL
+        if not self.lora:
+            return spec
+        lora = Path(self.lora)
+        if lora.is_file():  # the adapter's content, not its name, tells adapters apart
+            from recreason.llm.registry import sha256_file
+
+            key = (str(lora), lora.stat().st_mtime_ns)
+            if key not in self._lora_ids:
+                self._lora_ids[key] = sha256_file(lora)[:12]
+            return f"{spec}+{lora.name}@{self._lora_ids[key]}"
+        return f"{spec}+{lora.name}"
+
+    def fit(self, train: Sequence[TrainingExample]) -> LLMGenerator:
+        if self.finetune:
+            from recreason.llm.finetune import FinetuneConfig, finetune_lora
+
+            from recreason.llm.registry import DEFAULT_MODEL
+
+            cfg = FinetuneConfig(**{"base": self.model or DEFAULT_MODEL, **self.finetune_config})
+            result = finetune_lora(train, cfg)
+            self.model = cfg.base  # the adapter only fits the model it was trained on
+            self.lora = str(result.gguf_adapter or result.peft_adapter)
+            self.shots = 0  # trained on zero-shot prompts: serve it the same way (and 3x shorter prompts)
+            self._backend, self._injected = None, False
+        self.pool = ShotPool.from_examples(train, self.max_sentences, self.max_length)
+        return self
+
+    # ------------------------------------------------------------------ generation
+    def _token_budget(self, lang: str) -> int:
+        if self.max_tokens:
+            return self.max_tokens
+        per_sentence = 48 if lang == "zh" else 64
+        return per_sentence * self.max_sentences
+
+    def prompt(self, req: ReasonRequest) -> tuple[str, PromptTemplate, Fields]:
+        lang = req.lang if req.lang in ("zh", "en") else "en"
+        template = PromptTemplate.load(lang, self.prompt_version)
+        query = Fields.of(req.user, req.item, lang, req.context, req.feature)
+        chosen = self.pool.nearest(query, lang, self.shots, req.user.user_id, req.item.item_id)
+        limit = SHOT_CHARS.get(lang, 200)
+        shots = [(Fields(shorten(s.user, lang, limit), shorten(s.item, lang, limit), s.context), s.text)
+                 for s in chosen]
+        return template.render(query, shots, defaults=self.shots > 0), template, query
+
+    def _key(self, req: ReasonRequest, prompt: str, variant: str) -> str:
+        """Cache key: the user's profile fingerprint, the item, the model, the prompt id and the prompt itself
+        (so a changed profile, shot pool, template or cleaning rule is a miss), and the decoding settings."""
+        template = PromptTemplate.load(req.lang if req.lang in ("zh", "en") else "en", self.prompt_version)
+        parts = [req.user.fingerprint(), req.item.item_id, self.model_id, template.id,
+                 hashlib.sha256(prompt.encode()).hexdigest(), str(self.max_sentences),
+                 json.dumps(self.max_length, sort_keys=True), str(self.max_tokens), variant]
+        return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+    def _cached(self, key: str) -> dict | None:
+        if key in self._memory:
+            return self._memory[key]
+        if self._disk and (hit := self._disk.get(key)) is not None:
+            self._memory[key] = hit
+            return hit
+        return None
+
+    def _run(self, requests: Sequence[ReasonRequest], temperature: float, seed: int, variant: str,
+             use_cache: bool = True) -> list[Reason]:
+        requests = list(requests)
+        built = [self.prompt(r) for r in requests]
+        keys = [self._key(r, prompt, variant) for r, (prompt, _, _) in zip(requests, built)]
+        todo = [i for i, k in enumerate(keys) if not (use_cache and self._cached(k))]
+        by_lang: dict[str, list[int]] = {}
+        for i in todo:
+            by_lang.setdefault(built[i][1].lang, []).append(i)
+        for lang, idx in by_lang.items():
+            outs = self.backend.complete([built[i][0] for i in idx], max_tokens=self._token_budget(lang),
+                                         stop=stops(lang, self.max_sentences), temperature=temperature,
+                                         seed=seed)
+            for i, c in zip(idx, outs):
+                text = postprocess(c.text, lang, self.max_sentences, self.max_length.get(lang))
+                value = {"text": text, "raw": c.text, "tokens": c.tokens, "seconds": c.seconds,
+                         "finish": c.finish, "dropped": len(built[i][2].dropped)}
+                self._memory[keys[i]] = value
+                if self._disk:
+                    self._disk.put(keys[i], value)
+        out = []
+        for i, (req, (_, template, _)) in enumerate(zip(requests, built)):
+            v = self._memory[keys[i]]
+            notes = [f"model {self.model_id}", f"prompt {template.id}",
+                     f"{v['tokens']} tokens, finish {v['finish'] or '?'}"]
+            if i not in todo:
+                notes.append("cached")
+            if v["dropped"]:
+                notes.append(f"removed {v['dropped']} instruction-like sentence(s) from the input data")
+            if not v["text"]:
+                notes.append(f"unusable model output: {v['raw'][:80]!r}")
+            out.append(Reason(text=v["text"], language=template.lang, user_id=req.user.user_id,
+                              item_id=req.item.item_id, generator=self.name, evidence=evidence_for(v["text"], req),
+                              seconds=0.0 if i not in todo else v["seconds"], notes=notes))
+        return out
+
+    def generate(self, requests: Sequence[ReasonRequest]) -> list[Reason]:
+        return self._run(requests, self.temperature, self.seed, "primary")
+
+    def regenerate(self, requests: Sequence[ReasonRequest], attempt: int = 1) -> list[Reason]:
+        """A second try for reasons the guard rejected: sampled, with another seed."""
+        return self._run(requests, REGEN_TEMPERATURE, self.seed + attempt, f"regen{attempt}")

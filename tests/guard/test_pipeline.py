@@ -1,0 +1,145 @@
+"""Guard pipeline: grounding + compliance on every reason, regenerate once, then fall back."""
+
+from __future__ import annotations
+
+import pytest
+
+from recreason.guard import pipeline
+from recreason.guard.grounding import Claim
+from recreason.guard.pipeline import Guard
+from recreason.profiles.models import ItemProfile, UserProfile
+from recreason.reasons import Generator, Reason, ReasonRequest
+
+CHAIR = ItemProfile(item_id="c", title="TrailLite Chair", attributes={"weight": "0.9 kg"})
+HIKER = UserProfile(user_id="u", interests=["hiking"])
+REQ = ReasonRequest(user=HIKER, item=CHAIR)
+
+
+def reason(text: str, generator: str = "llm") -> Reason:
+    return Reason(text=text, language="en", user_id="u", item_id="c", generator=generator, notes=["model m"])
+
+
+class Fallback(Generator):
+    name = "fallback-stub"
+
+    def __init__(self):
+        self.calls = 0
+
+    def generate(self, requests):
+        self.calls += 1
+        return [reason(f"{r.item.title} weighs 0.9 kg.", "template") for r in requests]
+
+
+class Scripted(Generator):
+    """An 'LLM' whose generate and regenerate return scripted texts."""
+
+    name = "scripted"
+
+    def __init__(self, first, second):
+        self.first, self.second, self.regen_calls = first, second, 0
+
+    def generate(self, requests):
+        return [reason(self.first) for _ in requests]
+
+    def regenerate(self, requests):
+        self.regen_calls += 1
+        return [reason(self.second) for _ in requests]
+
+
+@pytest.fixture
+def stub_grounding(monkeypatch):
+    """Grounding stub: any '1.9 kg' is unsupported."""
+    def fake(text, item, user=None, lang=None, catalog_values=None):
+        return [Claim("number", "1.9 kg", "not in the item's data")] if "1.9 kg" in text else []
+
+    monkeypatch.setattr(pipeline, "find_unsupported", fake)
+
+
+def test_good_reason_passes_as_primary(stub_grounding):
+    out = Guard(fallback=Fallback()).check([reason("Light at 0.9 kg for your hikes.")], [REQ])
+    assert out[0].path == "primary" and out[0].text == "Light at 0.9 kg for your hikes."
+    assert out[0].notes == ["model m"]
+
+
+def test_unsupported_claim_is_regenerated(stub_grounding):
+    gen, fb = Scripted("It weighs 1.9 kg.", "It weighs 0.9 kg."), Fallback()
+    guard = Guard(fallback=fb)
+    out = guard.check(gen.generate([REQ]), [REQ], regenerate=gen.generate)  # bound generate -> regenerate
+    assert gen.regen_calls == 1 and fb.calls == 0
+    assert out[0].path == "regenerated" and out[0].text == "It weighs 0.9 kg."
+    assert any("first reason rejected (number: '1.9 kg'" in n for n in out[0].notes)
+    assert guard.stats.regenerated == 1 and guard.stats.problems == {"number": 1}
+
+
+def test_failed_regeneration_falls_back(stub_grounding):
+    gen, fb = Scripted("It weighs 1.9 kg.", "Still 1.9 kg."), Fallback()
+    out = Guard(fallback=fb).check(gen.generate([REQ]), [REQ], regenerate=gen)
+    assert out[0].path == "fallback" and out[0].generator == "template"
+    assert out[0].text == "TrailLite Chair weighs 0.9 kg."
+    assert any("replaced the llm reason (number: '1.9 kg'" in n and "retry number" in n for n in out[0].notes)
+
+
+def test_without_regenerate_goes_straight_to_fallback(stub_grounding):
+    fb = Fallback()
+    out = Guard(fallback=fb).check([reason("It weighs 1.9 kg."), reason("Fine for hikes.")], [REQ, REQ])
+    assert [r.path for r in out] == ["fallback", "primary"] and fb.calls == 1
+
+
+def test_plain_callable_regenerate(stub_grounding):
+    seen = []
+
+    def again(requests):
+        seen.append(len(requests))
+        return [reason("Good for hikes.") for _ in requests]
+
+    out = Guard(fallback=Fallback()).check([reason("It weighs 1.9 kg.")] * 3, [REQ] * 3, regenerate=again)
+    assert seen == [3] and [r.path for r in out] == ["regenerated"] * 3  # one batch for all failures
+
+
+def test_empty_reason_fails(stub_grounding):
+    out = Guard(fallback=Fallback()).check([reason("  ")], [REQ])
+    assert out[0].path == "fallback" and "empty: no usable text" in out[0].notes[-1]
+
+
+def test_banned_clause_is_dropped_and_stays_primary(stub_grounding):
+    text = "It is the best in the world, weighing 0.9 kg, and it folds flat for your hikes."
+    guard = Guard(fallback=Fallback())
+    out = guard.check([reason(text)], [REQ])
+    assert out[0].path == "primary" and out[0].text == "Weighing 0.9 kg, and it folds flat for your hikes."
+    assert "guard: dropped a clause with banned term(s) 'best in the world'" in out[0].notes
+    assert guard.stats.clause_dropped == 1
+
+
+def test_banned_term_that_cannot_be_dropped_fails(stub_grounding):
+    out = Guard(fallback=Fallback(), drop_clause=True).check([reason("World-class chair.")], [REQ])
+    assert out[0].path == "fallback" and "banned: 'World-class'" in out[0].notes[-1]
+    zh = Reason(text="这是最佳露营椅。", language="zh", user_id="u", item_id="c", generator="llm")
+    assert Guard(fallback=Fallback()).check([zh], [REQ])[0].path == "fallback"
+
+
+def test_custom_banned_list(tmp_path, stub_grounding):
+    f = tmp_path / "terms.txt"
+    f.write_text("folds\n", encoding="utf-8")
+    guard = Guard(fallback=Fallback(), banned_terms=f, drop_clause=False)
+    assert guard.check([reason("It folds flat.")], [REQ])[0].path == "fallback"
+    assert guard.check([reason("It is the best in the world.")], [REQ])[0].path == "primary"
+
+
+def test_real_grounding_catches_the_changed_weight():
+    """No stub: recreason.guard.grounding flags the small-model error 0.9 kg -> 1.9 kg."""
+    out = Guard(fallback=Fallback()).check([reason("The TrailLite Chair weighs just 1.9 kg."),
+                                            reason("The TrailLite Chair weighs just 0.9 kg.")], [REQ, REQ])
+    assert [r.path for r in out] == ["fallback", "primary"]
+    assert "1.9 kg" in out[0].notes[-1]
+
+
+def test_default_fallback_is_the_template_generator():
+    guard = Guard()
+    assert guard.fallback.name == "template"
+    out = guard.check([reason("The TrailLite Chair weighs just 1.9 kg.")], [REQ])
+    assert out[0].path == "fallback" and out[0].generator == "template" and out[0].text
+
+
+def test_length_mismatch_is_an_error():
+    with pytest.raises(ValueError, match="2 reasons for 1 requests"):
+        Guard(fallback=Fallback()).check([reason("a"), reason("b")], [REQ])

@@ -1,0 +1,80 @@
+"""Fine-tuning pieces that need no model: training pairs, and the PEFT -> GGUF adapter export."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from recreason.llm.finetune import _encode, export_lora_gguf, training_pairs
+from recreason.profiles.models import ItemProfile, UserProfile
+from recreason.reasons import ReasonRequest, TrainingExample
+
+EX = [TrainingExample(request=ReasonRequest(user=UserProfile(user_id="u", profile_text="Loves tacos."),
+                                            item=ItemProfile(item_id="i", title="Sonoratown")),
+                      text="The user would enjoy Sonoratown for its tacos. More text here."),
+      TrainingExample(request=ReasonRequest(user=UserProfile(user_id="z", language="zh", interests=["徒步"]),
+                                            item=ItemProfile(item_id="c", title="轻行折叠椅", language="zh")),
+                      text="轻行折叠椅很轻，适合徒步。第二句。"),
+      TrainingExample(request=ReasonRequest(user=UserProfile(user_id="e"), item=ItemProfile(item_id="e")), text="  ")]
+
+
+def test_training_pairs_are_zero_shot_prompts_with_cut_targets():
+    pairs = training_pairs(EX)
+    assert len(pairs) == 2  # the empty reference is skipped
+    (p_en, t_en), (p_zh, t_zh) = pairs
+    assert p_en.endswith("User: «Loves tacos.»\nItem: «Sonoratown»\nReason:") and "You would enjoy" not in p_en
+    assert t_en == " The user would enjoy Sonoratown for its tacos.\n"
+    assert p_zh.endswith("推荐理由：") and t_zh == "轻行折叠椅很轻，适合徒步。\n"
+
+
+def test_encode_masks_the_prompt_and_truncates_its_start():
+    class Tok:
+        def __call__(self, text, add_special_tokens=True):
+            return {"input_ids": ([1] if add_special_tokens else []) + [ord(c) for c in text]}
+
+    rows = _encode(Tok(), [("abcdef", "XY")], max_tokens=6)
+    ids, n_prompt = rows[0]
+    assert ids == [1, ord("d"), ord("e"), ord("f"), ord("X"), ord("Y")] and n_prompt == 4
+
+
+def test_export_lora_gguf_names_and_shapes(tmp_path):
+    gguf = pytest.importorskip("gguf")
+    torch = pytest.importorskip("torch")
+    from safetensors.torch import save_file
+
+    base = tmp_path / "base.gguf"
+    w = gguf.GGUFWriter(str(base), "qwen2")
+    w.add_block_count(2)
+    w.add_tensor("token_embd.weight", torch.zeros(4, 4).numpy())
+    w.write_header_to_file()
+    w.write_kv_data_to_file()
+    w.write_tensors_to_file()
+    w.close()
+
+    peft = tmp_path / "peft"
+    peft.mkdir()
+    (peft / "adapter_config.json").write_text(json.dumps({"lora_alpha": 16, "r": 4}))
+    tensors = {}
+    for layer in (0, 1):
+        for proj, out_dim in (("q_proj", 8), ("v_proj", 2)):
+            prefix = f"base_model.model.model.layers.{layer}.self_attn.{proj}"
+            tensors[f"{prefix}.lora_A.weight"] = torch.randn(4, 6)
+            tensors[f"{prefix}.lora_B.weight"] = torch.randn(out_dim, 4)
+    save_file(tensors, str(peft / "adapter_model.safetensors"))
+
+    out = export_lora_gguf(peft, base, tmp_path / "adapter.gguf")
+    reader = gguf.GGUFReader(str(out))
+    names = {t.name: [int(x) for x in t.shape] for t in reader.tensors}
+    assert set(names) == {f"blk.{b}.attn_{p}.weight.lora_{ab}" for b in (0, 1) for p in ("q", "v") for ab in "ab"}
+    assert names["blk.0.attn_q.weight.lora_a"] == [6, 4]  # ggml order: (in, r) for A of shape (r, in)
+    assert names["blk.0.attn_q.weight.lora_b"] == [4, 8]
+
+    def field(key):
+        f = reader.fields[key]
+        return f.parts[f.data[0]]
+
+    assert bytes(field("general.type")).decode() == "adapter"
+    assert bytes(field("adapter.type")).decode() == "lora"
+    assert float(field("adapter.lora.alpha")[0]) == 16.0
+    assert bytes(field("general.architecture")).decode() == "qwen2"

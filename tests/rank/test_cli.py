@@ -1,0 +1,103 @@
+"""``recreason train ranker`` and ``recreason recommend`` through typer's test runner."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from recreason.cli.common import BAD_INPUT, UNKNOWN_ID, USAGE
+from recreason.cli.rank import parse_params, register, split_interests
+from recreason.data import workspace
+from recreason.rank import EmbeddingRanker
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def app() -> typer.Typer:
+    app = typer.Typer(pretty_exceptions_enable=False)
+    train_app = typer.Typer()
+    app.add_typer(train_app, name="train")
+    register(app, train_app)
+    return app
+
+
+@pytest.fixture(scope="module")
+def trained(app, small_dataset, tmp_path_factory):
+    root = tmp_path_factory.mktemp("cli")
+    workspace.save(small_dataset, root / "ws")
+    result = runner.invoke(app, ["train", "ranker", "--workspace", str(root / "ws"), "--model", "itemknn",
+                                 "--out", str(root / "model"), "--split", "leave-last-out", "--seed", "1",
+                                 "-p", "neighbors=5"])
+    assert result.exit_code == 0, result.output
+    return root, result.output
+
+
+def test_train_prints_metrics_and_saves(trained):
+    root, output = trained
+    assert "ndcg@10" in output and "hr@10" in output and "recall@10" in output and "mrr" in output
+    assert (root / "model" / "weights.safetensors").is_file()
+    config = json.loads((root / "model" / "config.json").read_text())
+    assert config["ranker"] == "itemknn" and config["params"]["neighbors"] == 5 and config["params"]["seed"] == 1
+
+
+def test_train_embedding_with_epochs(app, trained):
+    root, _ = trained
+    result = runner.invoke(app, ["train", "ranker", "--workspace", str(root / "ws"), "--model", "embedding",
+                                 "--out", str(root / "emb"), "--split", "none", "--epochs", "2",
+                                 "-p", "dim=8", "-p", "hidden=[8]"])
+    assert result.exit_code == 0, result.output
+    loaded = EmbeddingRanker.load(root / "emb")
+    assert loaded.config.epochs == 2 and loaded.config.dim == 8 and loaded.config.hidden == (8,)
+
+
+def test_recommend_lists_items_with_scores(app, trained):
+    root, _ = trained
+    result = runner.invoke(app, ["recommend", "--model", str(root / "model"), "--user", "u3", "-k", "4"])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.strip().splitlines()
+    assert len(lines) == 4 and lines[0].split()[0] == "1"
+    result = runner.invoke(app, ["recommend", "--model", str(root / "model"), "--user", "u3", "-k", "4", "--json"])
+    payload = json.loads(result.stdout)
+    assert payload["source"] == "model" and len(payload["items"]) == 4
+    assert {"item_id", "score"} == set(payload["items"][0])
+
+
+def test_recommend_cold_start(app, trained):
+    root, _ = trained
+    result = runner.invoke(app, ["recommend", "--model", str(root / "model"), "--user", "nobody", "-k", "3",
+                                 "--interests", "horror, drama", "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["source"] == "interests"
+    result = runner.invoke(app, ["recommend", "--model", str(root / "model"), "--user", "nobody",
+                                 "--on-unknown", "popular", "--json"])
+    assert result.exit_code == 0 and json.loads(result.stdout)["source"] == "popular"
+
+
+@pytest.mark.parametrize("args, code, message", [
+    (["recommend", "--model", "{root}/model", "--user", "nobody"], UNKNOWN_ID, "unknown user id 'nobody'"),
+    (["recommend", "--model", "{root}/missing", "--user", "u1"], BAD_INPUT, "not a ranker artifact"),
+    (["recommend", "--model", "{root}/model", "--user", "u1", "-k", "0"], USAGE, "-k must be at least 1"),
+    (["recommend", "--model", "{root}/model", "--user", "u1", "--on-unknown", "maybe"], USAGE, "--on-unknown"),
+    (["train", "ranker", "--workspace", "{root}/nope", "--out", "{root}/x"], BAD_INPUT, "not a recreason workspace"),
+    (["train", "ranker", "--workspace", "{root}/ws", "--out", "{root}/x", "--model", "svd"], USAGE, "unknown model"),
+    (["train", "ranker", "--workspace", "{root}/ws", "--out", "{root}/x", "--split", "weekly"], USAGE,
+     "unknown split"),
+    (["train", "ranker", "--workspace", "{root}/ws", "--out", "{root}/x", "--model", "popularity", "-p", "dim=3"],
+     USAGE, "unknown hyper-parameter 'dim'"),
+])
+def test_user_mistakes_end_in_one_line(app, trained, args, code, message):
+    root, _ = trained
+    result = runner.invoke(app, [a.format(root=root) for a in args])
+    assert result.exit_code == code, result.output
+    assert message in result.stderr
+    assert "Traceback" not in result.output and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_helpers():
+    assert split_interests("科幻，喜剧; horror , ") == ["科幻", "喜剧", "horror"]
+    assert parse_params(["dim=16", "loss=bpr", "hidden=[32, 16]"], EmbeddingRanker.Config) == \
+        {"dim": 16, "loss": "bpr", "hidden": [32, 16]}
