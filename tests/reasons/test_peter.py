@@ -153,6 +153,9 @@ def test_feature_conditioned_mode_says_the_feature(trained_plus):
     free = _variant(trained_plus, require_feature=False).generate([request(u, i, feature=f) for u, i, f in asks])
     assert sum(f in r.text.split() for r, (_, _, f) in zip(free, asks)) >= 0.9 * len(asks)
     assert out[0].evidence.item_facts[0].key == "aspect"
+    # a feature word that never occurred in training is outside the vocabulary: the pointer copies it
+    new = trained_plus.generate([request(1, 2, feature="zipper"), request(5, 6, feature="gift box")])
+    assert "zipper" in new[0].text.split() and "gift box" in new[1].text
 
 
 def test_beam_is_at_least_greedy_in_log_prob(trained_plus):
@@ -163,6 +166,16 @@ def test_beam_is_at_least_greedy_in_log_prob(trained_plus):
         _, beam, _ = gen.decode(reqs, mode="beam")
         assert all(b >= g - 1e-4 for b, g in zip(beam, greedy))
     assert sum(beam) > sum(greedy) + 0.1
+
+
+def test_fast_greedy_equals_full_distribution_argmax(trained):
+    # greedy without a pointer skips the tail clusters it cannot need; one beam scores them all
+    reqs = [request(u, i) for u in range(24) for i in range(0, 10, 3)] + [request(999, 998)]
+    weak = PeterGenerator(**{**TINY, "epochs": 1}, seed=4).fit(planted())
+    for gen in (trained, weak):
+        toks, greedy, _ = gen.decode(reqs, mode="greedy")
+        toks1, beam1, _ = _variant(gen, beam_size=1).decode(reqs, mode="beam")
+        assert toks == toks1 and greedy == pytest.approx(beam1, abs=1e-5)
 
 
 def _variant(trained: PeterGenerator, **settings) -> PeterGenerator:

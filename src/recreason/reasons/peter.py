@@ -9,7 +9,8 @@ What a request contributes: ``user.user_id`` and ``item.item_id`` (ids unseen in
 <unk> rows); profile words pooled into those two positions (``user_fields``: interests, liked aspects,
 categories, attribute values, profile text; ``item_fields``: category, brand, attribute values, aspect
 features, title, description; words outside the vocabulary are skipped), so new users and items with
-a profile still get a useful vector; ``feature`` (feature-conditioned mode, PETER+) and
+a profile still get a useful vector; ``feature`` (feature-conditioned mode, PETER+: a pointer copies its
+words, even words outside the vocabulary, and by default no <eos> comes before they are written) and
 ``max_length`` (words, or characters for Chinese). A training pair's rating, when it has one, travels in
 ``request.context["rating"]`` (the rating loss skips pairs without one).
 
@@ -21,7 +22,6 @@ References longer than ``max_words`` tokens are cut to their first ``max_words``
 from __future__ import annotations
 
 import json
-import math
 import time
 from collections.abc import Sequence
 from contextlib import contextmanager
@@ -33,9 +33,9 @@ from safetensors.torch import load_file, save_file
 from torch import nn
 
 from recreason.reasons.base import Evidence, Fact, Generator, Reason, ReasonRequest, TrainingExample
-from recreason.reasons.peter_model import BOS, EOS, PAD, UNK, PeterConfig, PeterModel
+from recreason.reasons.peter_model import BOS, PeterConfig, PeterModel
 from recreason.reasons.peter_train import TrainSettings, bf16_supported, train
-from recreason.reasons.peter_vocab import Vocab
+from recreason.reasons.peter_vocab import RequestEncoder, Vocab
 
 DEFAULTS: dict[str, Any] = {
     # model (PETER's defaults: 2 layers, d 512, 2 heads, FFN 2048, dropout 0.2, 15 words, 20k words)
@@ -43,8 +43,10 @@ DEFAULTS: dict[str, Any] = {
     "vocab_size": 20000, "min_count": 1, "tokenization": "auto", "lowercase": False,
     "softmax": "adaptive", "cutoffs": [2000, 8000], "div_value": 4.0, "tie_embeddings": False,
     "feature_conditioned": False, "max_feature_tokens": 4, "copy": True,
-    "max_user_tokens": 32, "user_fields": ["interests", "aspects", "categories", "attributes", "profile_text"],
-    "max_item_tokens": 32, "item_fields": ["category", "brand", "attributes", "aspects", "title", "description"],
+    "max_user_tokens": 32,
+    "user_fields": ["interests", "aspects", "categories", "attributes", "profile_text"],
+    "max_item_tokens": 32,
+    "item_fields": ["category", "brand", "attributes", "aspects", "title", "description"],
     "text_weight": 1.0, "context_weight": 1.0, "rating_weight": 0.1,
     # training
     "epochs": 30, "batch_size": 128, "lr": 1e-3, "lr_decay": 0.25, "patience": 5, "seed": 0,
@@ -54,17 +56,6 @@ DEFAULTS: dict[str, Any] = {
     "decoding": "greedy", "min_words": 0, "no_repeat_ngram": 0, "require_feature": True, "beam_size": 4,
     "top_p": 0.9, "temperature": 1.0, "gen_batch_size": 256,
 }
-
-
-def _pad(rows: list[list[int]], width: int) -> torch.Tensor:
-    """Ragged id lists -> (N, width) long tensor padded with PAD."""
-    out = torch.full((len(rows), width), PAD, dtype=torch.long)
-    flat = [i for row in rows for i in row]
-    if flat:
-        r = torch.repeat_interleave(torch.arange(len(rows)), torch.tensor([len(row) for row in rows]))
-        c = torch.cat([torch.arange(len(row)) for row in rows if row])
-        out[r, c] = torch.tensor(flat, dtype=torch.long)
-    return out
 
 
 @contextmanager
@@ -117,75 +108,14 @@ class PeterGenerator(Generator):
             text_weight=s["text_weight"],
             context_weight=s["context_weight"], rating_weight=s["rating_weight"])
 
-    def _item_values(self, item) -> list[str]:
-        fields, values = self.settings["item_fields"], []
-        if "category" in fields:
-            values += item.category
-        if "brand" in fields and item.brand:
-            values.append(item.brand)
-        if "attributes" in fields:
-            for v in item.attributes.values():
-                values += [x for x in (v if isinstance(v, list) else [v]) if len(x) <= 40]
-        if "aspects" in fields:
-            values += [a.feature for a in item.aspects]
-        if "title" in fields and item.title:
-            values.append(item.title)
-        if "description" in fields and item.description:
-            values.append(item.description)
-        return values
-
-    def _user_values(self, user) -> list[str]:
-        fields, values = self.settings["user_fields"], []
-        if "interests" in fields:
-            values += user.interests
-        if "aspects" in fields:
-            values += [a.feature for a in user.aspects if a.sentiment >= 0]
-        if "categories" in fields:
-            values += [c.name for c in user.categories]
-        if "attributes" in fields:
-            values += [a.value for a in user.attributes if len(a.value) <= 40]
-        if "profile_text" in fields and user.profile_text:
-            values.append(user.profile_text)
-        return values
-
-    def _profile_ids(self, values: list[str], lang: str, limit: int) -> list[int]:
-        """Known words of a profile's values, first occurrences, at most ``limit``."""
-        ids = [i for v in values for i in self.vocab.encode(v, lang) if i != UNK]
-        return list(dict.fromkeys(ids))[:limit]
+    def _encoder(self) -> RequestEncoder:
+        s = self.settings
+        slots = s["max_feature_tokens"] if s["feature_conditioned"] else 0
+        return RequestEncoder(self.vocab, self.users, self.items, s["max_words"], s["max_user_tokens"],
+                              s["max_item_tokens"], slots, s["copy"], s["user_fields"], s["item_fields"])
 
     def _encode(self, requests: Sequence[ReasonRequest], texts: Sequence[str] | None = None) -> dict:
-        """Requests (and reference texts) -> padded tensors (one row per request)."""
-        s = self.settings
-        L, U, A = s["max_words"], s["max_user_tokens"], s["max_item_tokens"]
-        Fs = s["max_feature_tokens"] if s["feature_conditioned"] else 0
-        uidx = {u: i + 1 for i, u in enumerate(self.users)}
-        iidx = {it: i + 1 for i, it in enumerate(self.items)}
-        ucache: dict[str, list[int]] = {}  # one profile per id within a call
-        icache: dict[str, list[int]] = {}
-        rows: dict[str, list] = {k: [] for k in ("user", "item", "user_toks", "item_toks", "feats", "seq", "rating")}
-        for r, req in enumerate(requests):
-            uid, iid = req.user.user_id, req.item.item_id
-            if uid not in ucache:
-                ucache[uid] = self._profile_ids(self._user_values(req.user), req.lang, U)
-            if iid not in icache:
-                icache[iid] = self._profile_ids(self._item_values(req.item), req.lang, A)
-            rows["user"].append(uidx.get(uid, 0))
-            rows["item"].append(iidx.get(iid, 0))
-            rows["user_toks"].append(ucache[uid])
-            rows["item_toks"].append(icache[iid])
-            feature = req.feature if Fs and req.feature else ""
-            rows["feats"].append([i for i in self.vocab.encode(feature, req.lang) if i != UNK][:Fs])
-            words = self.vocab.encode(texts[r], req.lang)[:L] if texts is not None else []
-            rows["seq"].append([BOS, *words, EOS] if texts is not None else [])
-            try:
-                rows["rating"].append(float(req.context.get("rating", "nan")))
-            except ValueError:
-                rows["rating"].append(math.nan)
-        out = {k: torch.tensor(rows[k], dtype=torch.long) for k in ("user", "item")}
-        for key, width in (("user_toks", U), ("item_toks", A), ("feats", Fs), ("seq", L + 2)):
-            out[key] = _pad(rows[key], width)
-        out["rating"] = torch.tensor(rows["rating"], dtype=torch.float)
-        return out
+        return self._encoder()(requests, texts)
 
     # ------------------------------------------------------------------ training
 
@@ -195,7 +125,8 @@ class PeterGenerator(Generator):
         with _threads(self.settings["threads"]):
             return self._fit(list(train_examples), valid)
 
-    def _fit(self, train_examples: list[TrainingExample], valid: Sequence[TrainingExample] | None) -> PeterGenerator:
+    def _fit(self, train_examples: list[TrainingExample],
+             valid: Sequence[TrainingExample] | None) -> PeterGenerator:
         s = self.settings
         if not train_examples:
             raise ValueError("PeterGenerator.fit needs at least one training example")
@@ -243,7 +174,8 @@ class PeterGenerator(Generator):
         with _threads(self.settings["threads"]):
             return self._decode(list(requests), mode or self.settings["decoding"])
 
-    def _decode(self, requests: list[ReasonRequest], mode: str) -> tuple[list[list[str]], list[float], list[float]]:
+    def _decode(self, requests: list[ReasonRequest], mode: str
+                ) -> tuple[list[list[str]], list[float], list[float]]:
         model, s = self._require_model(), self.settings
         gen = torch.Generator().manual_seed(s["seed"])
         tokens, scores, ratings = [], [], []
@@ -256,7 +188,7 @@ class PeterGenerator(Generator):
                     *self._inputs(d), limit, mode, s["beam_size"], s["top_p"], s["temperature"], gen,
                     s["min_words"], s["no_repeat_ngram"],
                     bool(s["require_feature"] and s["feature_conditioned"]))
-            tokens += [self.vocab.decode(row) for row in ids]
+            tokens += [self.vocab.decode(row, ext) for row, ext in zip(ids, d["feature_tokens"])]
             scores += score.tolist()
             ratings += rating.tolist()
         return tokens, scores, ratings

@@ -29,7 +29,7 @@ a KV cache for batched greedy / beam / top-p decoding, optional n-gram repeat bl
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 import torch
 import torch.nn.functional as F
@@ -67,9 +67,6 @@ class PeterConfig:
     @property
     def seq_len(self) -> int:  # prefix + <bos> + L words
         return self.prefix + 1 + self.max_words
-
-    def to_dict(self) -> dict:
-        return asdict(self)
 
 
 def peter_mask(prefix: int, total: int) -> torch.Tensor:
@@ -150,6 +147,24 @@ class OutputLayer(nn.Module):
             out[:, lo:hi] = F.log_softmax(tail(h).float(), dim=-1) + head[:, self.shortlist + i, None]
         return out
 
+    def greedy(self, h: torch.Tensor, emb: torch.Tensor, no_eos: torch.Tensor):
+        """Exact argmax of ``log_probs`` without building it: a tail word's log-prob is at most its
+        cluster's, so a tail is computed only for rows whose cluster beats the best word so far. Never
+        <pad>/<bos>/<unk>; no <eos> in ``no_eos`` rows (B,). h: (N, d) -> (word (N,), log-prob (N,))."""
+        head = self.head(h, emb)  # (N, S + clusters)
+        words = head[:, : self.shortlist].clone()
+        words[:, [PAD, BOS, UNK]] = -math.inf
+        words[no_eos, EOS] = -math.inf
+        lp, tok = words.max(-1)  # (N,) each
+        for i, tail in enumerate(self.tails):
+            rows = (head[:, self.shortlist + i] > lp).nonzero()[:, 0]
+            if rows.numel():
+                t_logp = F.log_softmax(tail(h[rows]).float(), dim=-1) + head[rows, self.shortlist + i, None]
+                t_lp, t_tok = t_logp.max(-1)  # (n,) each
+                better = t_lp > lp[rows]
+                lp[rows[better]], tok[rows[better]] = t_lp[better], t_tok[better] + self.bounds[i + 1]
+        return tok, lp
+
     def target_logp(self, h: torch.Tensor, target: torch.Tensor, emb: torch.Tensor) -> torch.Tensor:
         """log p(target) (N,) for hidden states (N, d) and targets (N,); a tail cluster is computed
         only for the rows whose target lies in it."""
@@ -222,8 +237,11 @@ class PeterModel(nn.Module):
         return gate, scores.softmax(-1)
 
     def _mix(self, logp, gate, attn, feats):
-        """log((1 - g) p_vocab + g p_copy) over the vocabulary. logp: (N, V); gate: (N,); attn, feats: (N, F)."""
-        p = torch.exp(logp) * (1 - gate)[:, None]  # (N, V)
+        """log((1 - g) p_vocab + g p_copy) over the vocabulary extended by one id per feature slot
+        (V + j: slot j's word when it is outside the vocabulary). logp: (N, V); gate: (N,);
+        attn, feats: (N, F) -> (N, V + F)."""
+        slots = logp.new_zeros(logp.shape[0], feats.shape[1])  # (N, F) copy-only ids V .. V+F-1
+        p = torch.cat([torch.exp(logp) * (1 - gate)[:, None], slots], 1)  # (N, V + F)
         p = p.scatter_add(1, feats, attn * gate[:, None])  # PAD slots have attention 0
         return torch.log(p.clamp_min(1e-30))
 
@@ -231,6 +249,10 @@ class PeterModel(nn.Module):
         return [m.weight for m in (self.user_emb, self.item_emb, self.word_emb) if m.sparse]
 
     # ------------------------------------------------------------------ encoder
+
+    def _emb(self, ids: torch.Tensor) -> torch.Tensor:
+        """Word embeddings; copy-only ids (>= n_words, feature words outside the vocabulary) read <unk>."""
+        return self.word_emb(ids.masked_fill(ids >= self.c.n_words, UNK))
 
     def _pool(self, toks: torch.Tensor) -> torch.Tensor:
         """(B, A) word ids, PAD = none -> (B, d) mean word embedding (zeros when there is none)."""
@@ -244,7 +266,7 @@ class PeterModel(nn.Module):
         h_item = self.item_emb(item) + self._pool(item_toks)  # (B, d)
         parts = [h_user[:, None], h_item[:, None]]  # 2 x (B, 1, d)
         if self.c.n_feature_slots:
-            parts.append(self.word_emb(feats))  # (B, F, d)
+            parts.append(self._emb(feats))  # (B, F, d)
         return torch.cat(parts, dim=1)  # (B, P, d)
 
     def _key_mask(self, keys: torch.Tensor, T: int, offset: int) -> torch.Tensor:
@@ -256,7 +278,7 @@ class PeterModel(nn.Module):
     def forward(self, user, item, user_toks, item_toks, feats, words):
         """words: (B, L+1) = <bos> w1 .. (input side). Returns hidden states (B, P+L+1, d)."""
         prefix = self.embed_prefix(user, item, user_toks, item_toks, feats)  # (B, P, d)
-        x = torch.cat([prefix, self.word_emb(words)], dim=1)  # (B, T, d)
+        x = torch.cat([prefix, self._emb(words)], dim=1)  # (B, T, d)
         T = x.shape[1]
         x = self.drop(x + self.pos_emb.weight[:T])
         keys = torch.ones(x.shape[:2], dtype=torch.bool, device=x.device)  # (B, T)
@@ -279,16 +301,18 @@ class PeterModel(nn.Module):
         inp, tgt = seq[:, :-1], seq[:, 1:]  # (B, L+1) each
         h = self(user, item, user_toks, item_toks, feats, inp)  # (B, T, d)
         h_words = h[:, c.prefix:]  # (B, L+1, d)
-        keep = tgt != PAD  # (B, L+1)
-        logp = self.out.target_logp(h_words[keep], tgt[keep], self.word_emb.weight)  # (N,) only real targets
+        keep, ext = tgt != PAD, tgt >= c.n_words  # (B, L+1) each; ext: only the pointer can write it
+        logp = self.out.target_logp(h_words[keep], tgt.masked_fill(ext, UNK)[keep], self.word_emb.weight)
+        logp = logp.masked_fill(ext[keep], -math.inf)  # (N,) log p_vocab, real targets only
         if self._copying():
             used = (inp[:, :, None] == feats[:, None, :]).cumsum(1) > 0  # (B, L+1, F) written by step t
             gate, attn = self._pointer(h_words, h[:, 2:c.prefix], feats, used)  # (B, L+1), (B, L+1, F)
             g, p_copy = gate[keep], (attn * (feats[:, None, :] == tgt[:, :, None]))[keep].sum(-1)  # (N,) each
-            logp = torch.logaddexp(torch.log1p(-g.clamp(max=1 - 1e-6)) + logp, torch.log((g * p_copy).clamp_min(1e-30)))
+            vocab_part = torch.log1p(-g.clamp(max=1 - 1e-6)) + logp  # log((1 - g) p_vocab)
+            logp = torch.logaddexp(vocab_part, torch.log((g * p_copy).clamp_min(1e-30)))  # + g p_copy
         text = -logp.mean()
         ctx_logp = self.log_probs(h[:, 1])  # (B, V)
-        bag = keep & (tgt != EOS)  # (B, L+1) the explanation's words
+        bag = keep & (tgt != EOS) & ~ext  # (B, L+1) the explanation's words
         picked = ctx_logp.gather(1, tgt.masked_fill(~bag, 0))  # (B, L+1)
         context = -(picked * bag).sum() / bag.sum().clamp(min=1)
         has = ~torch.isnan(rating)
@@ -301,8 +325,9 @@ class PeterModel(nn.Module):
 
     @torch.no_grad()
     def _start(self, user, item, user_toks, item_toks, feats):
-        """Run prefix + <bos>. Returns (log-probs of w1 (B, V), decoding state, rating (B,)); the state
-        holds the KV caches, which positions are real (keys) and, when copying, the feature slots."""
+        """Run prefix + <bos>. Returns (hidden state of <bos> (B, d), decoding state, rating (B,)); the
+        state holds the KV caches, which positions are real (keys), the feature slots and which of their
+        words are written (used)."""
         B = user.shape[0]
         prefix = self.embed_prefix(user, item, user_toks, item_toks, feats)  # (B, P, d)
         bos = self.word_emb(torch.full((B, 1), BOS, dtype=torch.long, device=user.device))
@@ -322,7 +347,7 @@ class PeterModel(nn.Module):
         h = self.ln_f(x)  # (B, P+1, d)
         state = {"caches": caches, "keys": keys, "feats": feats, "h_feats": h[:, 2:self.c.prefix],
                  "used": torch.zeros(feats.shape, dtype=torch.bool)}
-        return self._next_logp(h[:, -1], state), state, self.predict_rating(h)
+        return h[:, -1], state, self.predict_rating(h)
 
     def _next_logp(self, h_last: torch.Tensor, state: dict) -> torch.Tensor:
         """(B, d) hidden state of the last position -> (B, V) log-probs of the next word."""
@@ -340,24 +365,26 @@ class PeterModel(nn.Module):
 
     @torch.no_grad()
     def _step(self, tokens: torch.Tensor, state: dict):
-        """tokens: (B,) the last word -> (log-probs of the next (B, V), state one position longer)."""
+        """tokens: (B,) the last word -> (its hidden state (B, d), state one position longer)."""
         keys = state["keys"]
         t = keys.shape[1]
         keys = torch.cat([keys, torch.ones_like(keys[:, :1])], dim=1)  # (B, t+1)
-        x = self.word_emb(tokens)[:, None] + self.pos_emb.weight[t]  # (B, 1, d)
+        x = self._emb(tokens)[:, None] + self.pos_emb.weight[t]  # (B, 1, d)
         mask = keys[:, None, None, :]  # (B, 1, 1, t+1): the new position sees every real one
         for block, kv in zip(self.blocks, state["caches"]):
             x, _ = block(x, mask, kv, t)  # writes position t into the cache buffers
         used = state["used"] | (tokens[:, None] == state["feats"])  # (B, F)
         state = {**state, "keys": keys, "used": used}
-        return self._next_logp(self.ln_f(x)[:, 0], state), state
+        return self.ln_f(x)[:, 0], state
 
     @torch.no_grad()
     def generate(self, user, item, user_toks, item_toks, feats, max_len=None, mode="greedy", beam_size=4,
-                 top_p=0.9, temperature=1.0, generator=None, min_len=0, no_repeat=0, require_feature=False):
+                 top_p=0.9, temperature=1.0, generator=None, min_len=0, no_repeat=0, require_feature=False,
+                 fast=True):
         """Batched decoding. max_len: (B,) words per row (default ``max_words``); no <eos> before
         ``min_len`` words; with ``no_repeat`` = n > 1 no n-gram is written twice; with
         ``require_feature`` no <eos> before every given feature word is written (up to the length limit).
+        ``fast=False`` builds the full distribution at every greedy step (same result; for checks).
 
         Returns (token ids per row without <bos>/<eos>, summed log-prob per row (B,), ratings (B,)).
         """
@@ -366,26 +393,33 @@ class PeterModel(nn.Module):
         if mode == "beam":
             rules = (min_len, no_repeat, require_feature)
             return self._beam(user, item, user_toks, item_toks, feats, max_len, beam_size, *rules)
-        logp, state, rating = self._start(user, item, user_toks, item_toks, feats)
+        if mode not in ("greedy", "top_p"):
+            raise ValueError(f"mode must be 'greedy', 'beam' or 'top_p', not {mode!r}")
+        h, state, rating = self._start(user, item, user_toks, item_toks, feats)
         out = torch.full((B, L), PAD, dtype=torch.long)
         score = torch.zeros(B)
         done = torch.zeros(B, dtype=torch.bool)
+        fast = fast and mode == "greedy" and not self._copying() and no_repeat < 2  # no full distribution
         for t in range(L):
             pending = _pending(state) if require_feature else None
-            logp = _block_repeats(_constrain(logp, t, max_len, min_len, pending), out, t, no_repeat)
-            if mode == "greedy":
-                tok = logp.argmax(-1)  # (B,)
-            elif mode == "top_p":
-                tok = _sample_top_p(logp, top_p, temperature, generator)
+            if fast:
+                no_eos = torch.zeros(B, dtype=torch.bool) if pending is None else pending
+                no_eos = no_eos | (t < min_len)
+                tok, lp = self.out.greedy(h, self.word_emb.weight, no_eos)  # (B,) each
+                tok, lp = torch.where(t >= max_len, EOS, tok), torch.where(t >= max_len, 0.0, lp)
             else:
-                raise ValueError(f"mode must be 'greedy', 'beam' or 'top_p', not {mode!r}")
-            score += torch.where(done, 0.0, logp.gather(1, tok[:, None])[:, 0])
+                logp = _constrain(self._next_logp(h, state), t, max_len, min_len, pending)
+                logp = _block_repeats(logp, out, t, no_repeat)
+                tok = (logp.argmax(-1) if mode == "greedy"
+                       else _sample_top_p(logp, top_p, temperature, generator))  # (B,)
+                lp = logp.gather(1, tok[:, None])[:, 0]
+            score += torch.where(done, 0.0, lp)
             tok = torch.where(done, PAD, tok)
             out[:, t] = tok
             done |= tok == EOS
             if bool(done.all()):
                 break
-            logp, state = self._step(tok.masked_fill(tok == PAD, EOS), state)
+            h, state = self._step(tok.masked_fill(tok == PAD, EOS), state)
         return _strip(out), score, rating
 
     @torch.no_grad()
@@ -393,17 +427,18 @@ class PeterModel(nn.Module):
               require_feature=False):
         """Beam search, K beams per row, summed log-probs (no length penalty); finished beams stay
         in the beam with their score."""
-        B, L, V = user.shape[0], self.c.max_words, self.c.n_words
-        logp, state, rating = self._start(user, item, user_toks, item_toks, feats)
+        B, L = user.shape[0], self.c.max_words
+        h, state, rating = self._start(user, item, user_toks, item_toks, feats)
         rep = torch.arange(B).repeat_interleave(K)  # (B*K,)
-        state, logp, limit = self._reorder(state, rep), logp[rep], max_len[rep]
+        state, h, limit = self._reorder(state, rep), h[rep], max_len[rep]
         scores = torch.full((B, K), -math.inf)
         scores[:, 0] = 0.0  # all K beams start identical: keep one
         seqs = torch.full((B * K, L), PAD, dtype=torch.long)
         done = torch.zeros(B * K, dtype=torch.bool)
         for t in range(L):
             pending = _pending(state) if require_feature else None
-            logp = _block_repeats(_constrain(logp, t, limit, min_len, pending), seqs, t, no_repeat)
+            logp = _constrain(self._next_logp(h, state), t, limit, min_len, pending)
+            logp, V = _block_repeats(logp, seqs, t, no_repeat), logp.shape[1]  # V + F when copying
             logp[done] = torch.where(torch.arange(V) == PAD, 0.0, -math.inf)  # finished: carry on free
             cand = (scores.view(B * K, 1) + logp).view(B, K * V)  # (B, K*V)
             scores, idx = cand.topk(K, dim=1)  # (B, K)
@@ -415,7 +450,7 @@ class PeterModel(nn.Module):
             state, limit = self._reorder(state, src), limit[src]
             if bool(done.all()):
                 break
-            logp, state = self._step(tok.masked_fill(tok == PAD, EOS), state)
+            h, state = self._step(tok.masked_fill(tok == PAD, EOS), state)
         best = scores.argmax(1)  # (B,)
         rows = torch.arange(B) * K + best
         return _strip(seqs[rows]), scores.gather(1, best[:, None])[:, 0], rating

@@ -101,7 +101,8 @@ def train_step(model: PeterModel, opts: list[torch.optim.Optimizer], batch: list
 
 
 @torch.no_grad()
-def evaluate(model: PeterModel, data: dict[str, torch.Tensor], batch_size: int, bf16: bool) -> dict[str, float]:
+def evaluate(model: PeterModel, data: dict[str, torch.Tensor], batch_size: int,
+             bf16: bool) -> dict[str, float]:
     """Mean text / context / rating losses over ``data`` (eval mode, no dropout)."""
     model.eval()
     n = data["user"].shape[0]
@@ -181,7 +182,8 @@ def train(model: PeterModel, train_data: dict[str, torch.Tensor], valid_data: di
     best_weights = ({k: v.clone() for k, v in model.state_dict().items()} if state["epoch"] == 0
                     else load_file(str(folder / "best.safetensors")) if folder else None)
     n = train_data["user"].shape[0]
-    steps = math.ceil(n / s.batch_size) if s.max_steps is None else min(s.max_steps, math.ceil(n / s.batch_size))
+    steps = math.ceil(n / s.batch_size)
+    steps = steps if s.max_steps is None else min(s.max_steps, steps)
     while state["epoch"] < s.epochs and not state["stopped"]:
         epoch = state["epoch"] + 1
         torch.manual_seed(s.seed + epoch)
