@@ -38,7 +38,7 @@ import time
 
 import torch
 
-from recreason.reasons.peter_model import PeterConfig, PeterModel, count_parameters
+from recreason.reasons.peter_model import PeterConfig, PeterModel
 from recreason.reasons.peter_train import TrainSettings, bf16_supported, optimizers, train_step
 
 N_RECORDS, N_USERS, N_ITEMS, N_WORDS, MAX_WORDS, BATCH = 256_000, 9_765, 6_280, 20_000, 15, 128
@@ -100,7 +100,7 @@ def run_variant(variant: str, steps: int, warmup: int, gen_batches: int, threads
         for _ in range(gen_batches):
             model.generate(*synthetic_batch(g, B)[:5], min_len=MAX_WORDS, fast=False)
         full_cpu = time.process_time() - c0
-    return {"variant": variant, "params": count_parameters(model), "step_s": step_s, "step_cpu_s": step_cpu,
+    return {"variant": variant, "params": sum(p.numel() for p in model.parameters()), "step_s": step_s, "step_cpu_s": step_cpu,
             "epoch_min": step_s * (N_RECORDS // BATCH) / 60, "load_1min": load,
             "reasons_per_s": len(lengths) / gen_s, "reasons_per_cpu_s": len(lengths) / gen_cpu,
             "full_reasons_per_cpu_s": len(lengths) / full_cpu, "mean_words": sum(lengths) / len(lengths),

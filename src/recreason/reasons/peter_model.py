@@ -199,12 +199,10 @@ class PeterModel(nn.Module):
         self.blocks = nn.ModuleList(Block(c) for _ in range(c.n_layers))
         self.ln_f = nn.LayerNorm(d)
         self.rating_head = nn.Sequential(nn.Linear(d, d), nn.Sigmoid(), nn.Linear(d, 1))  # PETER's MLP
-        self.apply(self._init)
         if c.n_feature_slots and c.copy:  # pointer over the feature slots (See et al. 2017)
             self.copy_q, self.copy_k = nn.Linear(d, d, bias=False), nn.Linear(d, d, bias=False)
             self.copy_gate = nn.Linear(d, 1)
-            for m in (self.copy_q, self.copy_k, self.copy_gate):
-                self._init(m)
+        self.apply(self._init)
         cutoffs = c.cutoffs if c.softmax == "adaptive" else []
         self.out = OutputLayer(d, c.n_words, cutoffs, c.div_value, c.tie_embeddings)
         self.register_buffer("mask", peter_mask(c.prefix, c.seq_len), persistent=False)  # (T, T)
@@ -499,17 +497,5 @@ def _sample_top_p(logp: torch.Tensor, top_p: float, temperature: float, generato
 
 def _strip(out: torch.Tensor) -> list[list[int]]:
     """(B, L) ids -> per row the ids before the first <eos> (pads dropped)."""
-    rows = []
-    for row in out.tolist():
-        ids = []
-        for i in row:
-            if i == EOS:
-                break
-            if i != PAD:
-                ids.append(i)
-        rows.append(ids)
-    return rows
-
-
-def count_parameters(model: nn.Module) -> int:
-    return sum(p.numel() for p in model.parameters())
+    rows = [row[: row.index(EOS)] if EOS in row else row for row in out.tolist()]
+    return [[i for i in row if i != PAD] for row in rows]
