@@ -170,7 +170,6 @@ class LLMGenerator(Generator):
     def fit(self, train: Sequence[TrainingExample]) -> LLMGenerator:
         if self.finetune:
             from recreason.llm.finetune import FinetuneConfig, finetune_lora
-
             from recreason.llm.registry import DEFAULT_MODEL
 
             cfg = FinetuneConfig(**{"base": self.model or DEFAULT_MODEL, **self.finetune_config})
