@@ -248,3 +248,24 @@ def test_embeddings_pick_the_interest_closest_to_the_item():
     assert "爱喝咖啡" in one(TemplateGenerator(), user, PHONE_ZH)  # lexically nothing matches: first interest
     text = one(TemplateGenerator(use_embeddings=True), user, PHONE_ZH)
     assert "喜欢拍照" in text and PHONE_ZH.attributes["相机"] in text
+
+
+def test_an_english_reason_never_carries_the_users_chinese_words():
+    """A user who writes Chinese reviews, shown an English item: the English reason speaks to the
+    user's English signals only (no Han characters), and still reads as English."""
+    user = UserProfile(
+        user_id="u_mixed",
+        language="zh",
+        interests=["喜欢购买电子产品", "likes photography"],
+        aspects=[AspectPreference(feature="续航", weight=3.0, sentiment=1.0, mentions=5)],
+    )
+    reason = TemplateGenerator().generate([ReasonRequest(user=user, item=PHONE_EN, language="en")])[0]
+    assert not re.search(r"[\u4e00-\u9fff]", reason.text), reason.text
+    assert "likes photography" in reason.text
+    assert all(not re.search(r"[\u4e00-\u9fff]", f.value) for f in reason.evidence.user_signals)
+
+
+def test_its_is_not_a_content_word():
+    from recreason.guard.vocab import is_en_content
+
+    assert not is_en_content("its") and not is_en_content("itself") and is_en_content("battery")

@@ -119,11 +119,11 @@ class PeterGenerator(Generator):
 
     # ------------------------------------------------------------------ training
 
-    def fit(self, train_examples: Sequence[TrainingExample],
+    def fit(self, train: Sequence[TrainingExample],
             valid: Sequence[TrainingExample] | None = None) -> PeterGenerator:
-        """Train on ``train_examples``; early stopping on ``valid`` (default: a seeded 10% of train)."""
+        """Train on ``train``; early stopping on ``valid`` (default: a seeded 10% of ``train``)."""
         with _threads(self.settings["threads"]):
-            return self._fit(list(train_examples), valid)
+            return self._fit(list(train), valid)
 
     def _fit(self, train_examples: list[TrainingExample],
              valid: Sequence[TrainingExample] | None) -> PeterGenerator:

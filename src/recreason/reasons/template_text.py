@@ -22,6 +22,8 @@ from recreason.lang import tokenize
 from recreason.profiles.models import ItemProfile, UserProfile
 from recreason.reasons.base import Fact
 
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
 
 def _set(words: str) -> frozenset[str]:
     return frozenset(words.split())
@@ -368,7 +370,19 @@ def user_interests(user: UserProfile, item: ItemProfile, lang: str) -> list[tupl
         for a in user.attributes
         if a.key == "brand" and a.value == item.brand
     ]
-    return [(f, p) for f, p in {f.value: (f, p) for f, p in out}.values() if user_phrase_ok(p, item, lang)]
+    return [
+        (f, p)
+        for f, p in {f.value: (f, p) for f, p in out}.values()
+        if in_script(f.value, lang) and user_phrase_ok(p, item, lang)
+    ]
+
+
+def in_script(text: str, lang: str) -> bool:
+    """Whether a user's phrase can stand inside a reason in ``lang``: an English reason takes no Han
+    characters (a Chinese reviewer's "续航" would otherwise land in an English sentence); a Chinese reason
+    takes Han text, or a short Latin name such as "5G" or "Kindle" (brands and models read fine there)."""
+    han = bool(_HAN.search(text))
+    return not han if lang == "en" else han or len(text.split()) <= 2
 
 
 def fill(template: str, lang: str, **slots: str) -> str:
