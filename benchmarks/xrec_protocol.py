@@ -199,21 +199,28 @@ def markdown_table(rows: dict[str, dict]) -> str:
     return "\n".join(lines)
 
 
-def update_markdown(path: Path, domain: str, new_lines: list[str], note: str) -> None:
-    """Replace this domain's marked section, keeping table rows of other generators."""
+def update_markdown(path: Path, domain: str, new_lines: list[str], header_note: str, run_note: str) -> None:
+    """Replace this domain's marked section, keeping table rows (and their run notes, one bullet per row
+    label) of other generators."""
     begin, end = f"<!-- xrec:{domain}:begin -->", f"<!-- xrec:{domain}:end -->"
     text = path.read_text(encoding="utf-8") if path.is_file() else ""
     old_rows: dict[str, str] = {}
+    old_notes: dict[str, str] = {}
     m = re.search(re.escape(begin) + r"(.*?)" + re.escape(end), text, re.DOTALL)
     if m:
         for line in m.group(1).splitlines():
             if line.startswith("| ") and not line.startswith("| generator |"):
                 old_rows[line.split("|")[1].strip()] = line
+            elif line.startswith("- `"):
+                old_notes[line.split("`")[1]] = line
     header, rule, *body = new_lines
     for line in body:
         old_rows[line.split("|")[1].strip()] = line
+    label = body[-1].split("|")[1].strip()
+    old_notes[label] = run_note
     ordered = [old_rows.pop(XREC_ROW)] if XREC_ROW in old_rows else []
-    section = "\n".join([begin, header, rule, *ordered, *old_rows.values(), "", note, end])
+    notes = [old_notes[k] for k in old_rows if k in old_notes]
+    section = "\n".join([begin, header, rule, *ordered, *old_rows.values(), "", header_note, "", *notes, end])
     text = (
         text.replace(m.group(0), section)
         if m
@@ -254,11 +261,16 @@ def main(argv: list[str] | None = None) -> int:
     table_rows = {XREC_ROW: results[XREC_ROW]} if released else {}
     table_rows[label] = results[label]
     table = markdown_table(table_rows)
-    note = (
+    header_note = (
         f"{domain}: {len(rows)} rows, {args.folds} folds (seed {args.seed}), whitespace tokens, PETER "
-        f"BLEU/ROUGE; last run: `{label}` = `{args.generator}` {json.dumps(config)}, fit "
+        f"BLEU/ROUGE; every row's command is `python benchmarks/xrec_protocol.py --data DIR --semantic "
+        f"--generator NAME --generator-config JSON --label LABEL --benchmarks-md BENCHMARKS.md`. Runs:"
+    )
+    note = (
+        f"- `{label}`: `--generator {args.generator} --generator-config '{json.dumps(config)}'`, fit "
         f"{timing['fit_seconds']:.0f} s in total, {os.cpu_count()} CPU cores "
-        f"({platform.processor() or platform.machine()}), load average {os.getloadavg()[0]:.1f}."
+        f"({platform.processor() or platform.machine()}), load average {os.getloadavg()[0]:.1f}, "
+        f"{time.strftime('%Y-%m-%d')}."
     )
     print(table)
     print(note)
@@ -280,7 +292,7 @@ def main(argv: list[str] | None = None) -> int:
             json.dumps(payload, ensure_ascii=False, indent=2, default=float), encoding="utf-8"
         )
     if args.benchmarks_md:
-        update_markdown(args.benchmarks_md, domain, table.splitlines(), note)
+        update_markdown(args.benchmarks_md, domain, table.splitlines(), header_note, note)
     return 0
 
 

