@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from recreason.cli.common import DEFAULT_WORKSPACE, UnknownId, WorkspaceOpt, fail, user_errors, BAD_INPUT
+from recreason.cli.common import BAD_INPUT, DEFAULT_WORKSPACE, USAGE, UnknownId, WorkspaceOpt, fail, user_errors
 
 DEFAULT_GENERATOR = "llm"
 
@@ -69,7 +69,10 @@ def register(app: typer.Typer, train_app: typer.Typer) -> None:
         workspace: WorkspaceOpt = DEFAULT_WORKSPACE,
         generator: Annotated[str, typer.Option(help="template, peter or llm.")] = "template",
         config: Annotated[str | None, typer.Option(help="Generator settings as JSON, e.g. '{\"epochs\": 5}'.")] = None,
-        base: Annotated[str | None, typer.Option(help="LLM base model (llm only), e.g. qwen2.5-coder-0.5b.")] = None,
+        base: Annotated[str | None, typer.Option(
+            help="llm only: fine-tune a LoRA adapter on the references on top of this base model "
+                 "(e.g. gemma-3-270m, qwen2.5-coder-0.5b) and serve base + adapter. Without it the "
+                 "llm generator is few-shot (references become the example pool).")] = None,
         split: Annotated[str, typer.Option(help="Reference split to learn from.")] = "train",
     ) -> None:
         """Fit a reason generator on the workspace's reference reasons and save it."""
@@ -79,7 +82,10 @@ def register(app: typer.Typer, train_app: typer.Typer) -> None:
 
         settings = _config(config)
         if base:
+            if generator != "llm":
+                raise fail("--base is for --generator llm", USAGE)
             settings["model"] = base
+            settings.setdefault("finetune", True)
         dataset = ws.load(workspace)
         examples = RequestBuilder(dataset).examples([split])
         if not examples:
