@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import resource
 import subprocess
 import sys
@@ -54,8 +55,7 @@ def write(frame: pd.DataFrame, folder: Path, fmt: str) -> Path:
     elif fmt == "jsonl":
         records = frame.replace({"": None}).to_dict("records")
         with open(path, "w", encoding="utf-8") as f:
-            for r in records:
-                f.write(json.dumps({k: v for k, v in r.items() if v is not None and v == v}, ensure_ascii=False) + "\n")
+            f.writelines(json.dumps({k: v for k, v in r.items() if v is not None and not (isinstance(v, float) and math.isnan(v))}, ensure_ascii=False) + "\n" for r in records)
     else:
         pq.write_table(pa.Table.from_pandas(frame.replace({"": None}), preserve_index=False), path)
     return path
@@ -82,7 +82,7 @@ def main() -> None:
     if args.measure:
         return measure(*args.measure)
     frame = make_frame(args.rows)
-    print(f"| format | records | accepted | rejected | seconds | records/s | peak RSS (MB) |")
+    print("| format | records | accepted | rejected | seconds | records/s | peak RSS (MB) |")
     print("|---|---:|---:|---:|---:|---:|---:|")
     with tempfile.TemporaryDirectory() as tmp:
         for fmt in args.formats.split(","):

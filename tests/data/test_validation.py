@@ -83,7 +83,7 @@ def test_broken_json_lines(tmp_path):
 
 
 def test_mixed_timestamp_formats(tmp_path):
-    write(tmp_path, "interactions.csv", "\n".join([
+    write(tmp_path, "interactions.csv", "\n".join([  # noqa: FLY002
         "user_id,item_id,event,timestamp",
         "u1,i1,view,2024-01-02T03:04:05Z",
         "u1,i1,view,2024-01-02 03:04:05",
@@ -173,7 +173,7 @@ def test_rejects_file_accounts_for_every_bad_line(tmp_path):
     src = tmp_path / "src"
     src.mkdir()
     write(src, "items.csv", ITEMS + "i1,dup,1\ni3,Bag,cheap\n")
-    write(src, "interactions.jsonl", "\n".join([
+    write(src, "interactions.jsonl", "\n".join([  # noqa: FLY002
         '{"user_id": "u1", "item_id": "i1", "rating": 5}', '{broken', '{"user_id": "u1", "item_id": "i2", "rating": "NaN"}',
         '{"user_id": "u1", "item_id": "i404", "event": "view"}', '{"user_id": "u1", "item_id": "i2", "event": "view"}',
     ]) + "\n")

@@ -8,7 +8,15 @@ from typing import Annotated
 
 import typer
 
-from recreason.cli.common import BAD_INPUT, DEFAULT_WORKSPACE, USAGE, UnknownId, WorkspaceOpt, fail, user_errors
+from recreason.cli.common import (
+    BAD_INPUT,
+    DEFAULT_WORKSPACE,
+    USAGE,
+    UnknownId,
+    WorkspaceOpt,
+    fail,
+    user_errors,
+)
 
 DEFAULT_GENERATOR = "llm"
 

@@ -8,6 +8,7 @@ readers (``recreason.data.ingest``).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -135,4 +136,4 @@ class Dataset:
 
 
 def _isnull(v) -> bool:
-    return v is None or (isinstance(v, float) and v != v) or v is pd.NaT
+    return v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NaT

@@ -7,6 +7,7 @@ written to the workspace's ``rejects.jsonl``; the ingest command prints the coun
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -49,7 +50,7 @@ def _clip(record: Any) -> Any:
         return [_clip(v) for v in record]
     if isinstance(record, str) and len(record) > _MAX_RECORD_CHARS:
         return record[:_MAX_RECORD_CHARS] + f"… [cut, {len(record)} chars in all]"
-    if isinstance(record, float) and record != record:
+    if isinstance(record, float) and math.isnan(record):
         return "NaN"
     return record
 
@@ -58,8 +59,7 @@ def write_rejects(rejects: list[Reject], path: Path) -> Path:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "w", encoding="utf-8") as f:
-        for r in rejects:
-            f.write(r.to_json() + "\n")
+        f.writelines(r.to_json() + "\n" for r in rejects)
     return path
 
 

@@ -293,7 +293,7 @@ def _to_list(v, seps: tuple[str, ...]) -> list[str]:
     elif isinstance(v, str) and v.strip().startswith("["):
         items = json.loads(v)
         if not isinstance(items, list):
-            raise ValueError("expected a JSON list")
+            raise ValueError("expected a JSON list")  # noqa: TRY004 -- caught as a reject reason
     elif isinstance(v, str):
         sep = next((s for s in seps if s in v), None)
         items = v.split(sep) if sep else [v]
@@ -325,7 +325,7 @@ def _to_map(v, name: str) -> dict:
     if isinstance(v, str):
         v = json.loads(v)
     if not isinstance(v, dict):
-        raise ValueError(f"expected a JSON object, found {type(v).__name__}")
+        raise ValueError(f"expected a JSON object, found {type(v).__name__}")  # noqa: TRY004
     out = {}
     for k, x in v.items():
         if _blank(x):

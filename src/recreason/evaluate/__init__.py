@@ -45,18 +45,17 @@ _WHERE = {
 }
 __all__ = [
     "TokenizationSpec",
-    "compare",
-    "evaluate_reasons",
-    "personalization",
-    "unsupported_claim_rate",
     "adgen_bleu4",
+    "compare",
     "detect_features",
+    "evaluate_reasons",
     "explainability_metrics",
     "feature_coverage_ratio",
     "feature_diversity",
     "feature_matching_ratio",
     "lcs_length",
     "nltk_sentence_bleu",
+    "personalization",
     "peter_bleu",
     "peter_bleu_details",
     "peter_rouge",
@@ -69,6 +68,7 @@ __all__ = [
     "text_metrics",
     "tokenization_for",
     "unique_sentence_ratio",
+    "unsupported_claim_rate",
 ]
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib
 from pathlib import Path
 
-from recreason.data.readers.base import ReadOptions, ReadResult, RawTable
+from recreason.data.readers.base import RawTable, ReadOptions, ReadResult
 from recreason.data.rejects import InputError
 
 #: format name -> module (under recreason.data.readers), in detection order.
@@ -57,4 +57,4 @@ def read(path: Path, fmt: str | None = None, opts: ReadOptions | None = None) ->
     return fmt, reader(fmt).read(Path(path), opts or ReadOptions())
 
 
-__all__ = ["FORMATS", "ReadOptions", "ReadResult", "RawTable", "detect", "read", "reader", "available_formats"]
+__all__ = ["FORMATS", "RawTable", "ReadOptions", "ReadResult", "available_formats", "detect", "read", "reader"]

@@ -310,7 +310,7 @@ def read_parquet_rows(path: Path) -> pd.DataFrame:
 
     try:
         table = pq.read_table(path)
-    except Exception as e:  # pyarrow raises several types for a file that is not Parquet
+    except Exception as e:  # noqa: BLE001 -- pyarrow raises several types for a file that is not Parquet
         raise InputError(f"{path}: not a readable Parquet file ({e})") from None
     frame = pd.DataFrame({name: pd.Series(table.column(name).to_pylist(), dtype=object)
                           for name in table.column_names})

@@ -10,9 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from recreason.data.readers.base import (
+    RawTable,
     ReadOptions,
     ReadResult,
-    RawTable,
     read_csv_rows,
     read_jsonl_frame,
     read_parquet_rows,
