@@ -143,3 +143,20 @@ def test_default_fallback_is_the_template_generator():
 def test_length_mismatch_is_an_error():
     with pytest.raises(ValueError, match="2 reasons for 1 requests"):
         Guard(fallback=Fallback()).check([reason("a"), reason("b")], [REQ])
+
+
+@pytest.mark.parametrize("text", [
+    "The TrailLite Chair has a small battery life for your hikes.",
+    "TrailLite Chair 续航不好，适合你。",
+])
+def test_a_reason_that_speaks_against_the_item_is_regenerated(stub_grounding, text):
+    gen = Scripted(text, "Light at 0.9 kg for your hikes.")
+    out = Guard(fallback=Fallback()).check([reason(text)], [REQ], regenerate=gen.generate)
+    assert out[0].path == "regenerated" and "negative:" in out[0].notes[-1]
+    assert Guard(fallback=Fallback(), tone=False).check([reason(text)], [REQ])[0].path == "primary"
+
+
+def test_positive_reasons_keep_their_tone(stub_grounding):
+    texts = ["Light at 0.9 kg, with a sturdy frame for your hikes.", "这款椅子做工结实，重量轻，适合你。"]
+    out = Guard(fallback=Fallback()).check([reason(t) for t in texts], [REQ, REQ])
+    assert [r.path for r in out] == ["primary", "primary"]

@@ -185,3 +185,9 @@ def test_pool_round_trip(tmp_path):
     again = ShotPool.load(tmp_path / "shots.jsonl")
     assert again.shots == pool.shots and again.fingerprint() == pool.fingerprint()
     assert isinstance(again.shots[0], Shot)
+
+
+def test_an_echoed_prompt_label_at_the_end_is_cut():
+    from recreason.llm.prompts import postprocess
+
+    assert postprocess("这款手机存储空间充足，价格适中，推荐理由。", "zh") == "这款手机存储空间充足，价格适中。"

@@ -6,7 +6,10 @@ For each reason, ``Guard.check`` looks for
 * unsupported claims (``recreason.guard.grounding.find_unsupported``: numbers and units, catalog
   attribute values, aspects copied from the user's profile),
 * banned terms (``recreason.guard.compliance``). A banned term in a clause that can go is dropped
-  with its clause (the reason stays ``primary``, with a note); otherwise it counts as a failure.
+  with its clause (the reason stays ``primary``, with a note); otherwise it counts as a failure,
+* a negative tone (``tone=True``): an aspect the reason judges negatively, found by the same aspect
+  miner that reads reviews ("a small battery life", "续航不好"). A reason argues for the item; small
+  models sometimes copy a complaint from a review or a shot.
 
 Failed reasons are regenerated once, in one batch, and checked again; what still fails is replaced
 by the fallback generator (the template generator by default), whose reasons are built from the
@@ -24,6 +27,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from recreason.aspects import extract
 from recreason.guard.compliance import BannedTerms, drop_clauses
 from recreason.guard.grounding import find_unsupported
 from recreason.reasons.base import Generator, Reason, ReasonRequest
@@ -72,7 +76,8 @@ class Guard:
 
     def __init__(self, fallback: Generator | None = None,
                  banned_terms: BannedTerms | Sequence[str | Path] | str | Path | None = None,
-                 grounding: bool = True, catalog_values: set[str] | None = None, drop_clause: bool = True):
+                 grounding: bool = True, catalog_values: set[str] | None = None, drop_clause: bool = True,
+                 tone: bool = True):
         self._fallback = fallback
         if isinstance(banned_terms, BannedTerms):
             self.banned = banned_terms
@@ -81,6 +86,7 @@ class Guard:
         self.grounding = grounding
         self.catalog_values = catalog_values
         self.drop_clause = drop_clause
+        self.tone = tone
         self.stats = GuardStats()
 
     @property
@@ -104,8 +110,11 @@ class Guard:
             v.notes.append("guard: dropped a clause with banned term(s) " + ", ".join(f"'{h.span}'" for h in hits))
             v.text, hits = shorter, []
         v.problems += [f"banned: '{h.span}' (banned term {h.term!r})" for h in hits]
+        lang = reason.language if reason.language in ("zh", "en") else None
+        if self.tone:
+            v.problems += [f"negative: '{a.feature} {a.opinion}' (a reason speaks for the item, not against it)"
+                           for a in extract(v.text) if a.sentiment < 0]  # language per sentence
         if self.grounding:
-            lang = reason.language if reason.language in ("zh", "en") else None
             for c in find_unsupported(v.text, request.item, request.user, lang=lang,
                                       catalog_values=self.catalog_values):
                 v.problems.append(f"{c.kind}: '{c.span}' ({c.reason})")

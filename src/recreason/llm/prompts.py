@@ -53,6 +53,8 @@ _LEAD = re.compile(r"^[\s*\-–—•:：»」』]+")
 _TRAIL = re.compile(r"[\s*«「『]+$")
 _QUOTES = {'"': '"', "“": "”", "'": "'", "‘": "’", "「": "」", "『": "』", "«": "»"}
 _OUT_LABEL = re.compile(r"^(推荐理由|理由|reason|explanation)\s*[:：]\s*", re.IGNORECASE)
+# a prompt label echoed as the last clause ("…，价格适中，推荐理由。"): not part of the reason
+_TAIL_LABEL = re.compile(r"[，,；;]\s*(推荐理由|理由|reason|explanation)\s*[:：。.]?\s*$", re.IGNORECASE)
 _SENT_END = re.compile(r"[。！？!?](?=.)|(?<=[a-z0-9\)\"”'])[.](?=\s+[A-Z\"“])")
 _END = {"en": ".", "zh": "。"}
 
@@ -283,6 +285,7 @@ def postprocess(text: str, lang: str, max_sentences: int = 1, max_len: int | Non
     if not text or repetitive(text):
         return ""
     text = first_sentences(text, max_sentences)
+    text = _TAIL_LABEL.sub("", text)
     text = _limit(text, lang, max_len or MAX_LENGTH.get(lang, 50))
     text = _TRAIL.sub("", _unquote(text)).rstrip(",，;；、:：")
     if len(text) < (4 if lang == "zh" else 3):
