@@ -21,6 +21,11 @@ _LATIN = re.compile(r"[A-Za-z]")
 _WORD_EN = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?|[^\sA-Za-z0-9]")
 
 
+def has_han(text: str) -> bool:
+    """Whether ``text`` holds any Han (Chinese) character."""
+    return bool(_HAN.search(text))
+
+
 def detect_language(text: str, default: Lang = "en") -> Lang:
     """'zh' when Han characters make up at least 30 % of the letters, else 'en'."""
     han = len(_HAN.findall(text))

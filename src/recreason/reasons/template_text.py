@@ -18,11 +18,9 @@ from typing import ClassVar
 
 import numpy as np
 
-from recreason.lang import tokenize
+from recreason.lang import has_han, tokenize
 from recreason.profiles.models import ItemProfile, UserProfile
 from recreason.reasons.base import Fact
-
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
 def _set(words: str) -> frozenset[str]:
@@ -381,7 +379,7 @@ def in_script(text: str, lang: str) -> bool:
     """Whether a user's phrase can stand inside a reason in ``lang``: an English reason takes no Han
     characters (a Chinese reviewer's "续航" would otherwise land in an English sentence); a Chinese reason
     takes Han text, or a short Latin name such as "5G" or "Kindle" (brands and models read fine there)."""
-    han = bool(_HAN.search(text))
+    han = has_han(text)
     return not han if lang == "en" else han or len(text.split()) <= 2
 
 
