@@ -225,16 +225,15 @@ def score(name: str, gen, test: list[TrainingExample], features: set[str], given
     return row
 
 
-def run_split(folder: Path, k: int, base: dict) -> dict[str, dict]:
+def run_split(folder: Path, k: int, base: dict, only_template: bool = False) -> dict[str, dict]:
     """Train and score every generator on split folder ``k``."""
     splits, features, read = examples_from(folder, k)
     test, rows = splits["test"], {}
     vocab = {w for ex in splits["train"] for w in ex.text.split()}
     bound = sum(all(w in vocab for w in ex.request.feature.split()) for ex in test) / len(test)
-    for label, given in (("PETER+ (feature given)", True), ("PETER", False)) if not base.get("only_template") else ():
+    for label, given in () if only_template else (("PETER+ (feature given)", True), ("PETER", False)):
         t1 = time.perf_counter()
-        gen = make_generator("peter", **{k: v for k, v in base.items() if k != "only_template"},
-                             feature_conditioned=given)
+        gen = make_generator("peter", **base, feature_conditioned=given)
         gen.fit(splits["train"], splits["validation"])  # plain PETER ignores the requests' feature
         fit_s = time.perf_counter() - t1
         row = score(f"split {k} {label}", gen, test, features, given)
@@ -276,9 +275,7 @@ def run_source(name: str, reviews: list[dict], out: Path, args) -> dict:
     size = PETER_SIZE if args.size == "peter" else {"d_model": 256, "n_heads": 2, "n_layers": 2, "d_ff": 1024}
     base = {**size, "epochs": args.epochs, "batch_size": args.batch_size, "seed": args.seed,
             "tokenization": "whitespace", "progress": args.progress, "threads": args.threads}
-    if args.only_template:
-        base["only_template"] = True
-    per_split = [run_split(folder, k, base) for k in range(1, args.splits + 1)]
+    per_split = [run_split(folder, k, base, args.only_template) for k in range(1, args.splits + 1)]
     return {"records": len(records), "reviews": len(reviews), "splits": sizes, "config": base,
             "rows": mean_rows(per_split), "per_split": per_split,
             "peak_rss_gb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20}
