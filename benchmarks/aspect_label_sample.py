@@ -9,7 +9,7 @@ With ``--check FILE`` it re-draws the sample and verifies that FILE holds exactl
 in this order, so the labelled files stay tied to the data they came from.
 
 Sampling: for each source, shuffle the row numbers with a fixed seed, take each row's text, split it
-with ``recreason.lang.split_sentences``, keep the sentences of a readable length, pick one of them at
+with ``recreason.text.split_sentences``, keep the sentences of a readable length, pick one of them at
 random (one sentence per review, so no review dominates) until the source's quota is met. The pooled
 sample is shuffled once more; its first half is ``split = "tune"`` (lexicons may be tuned on it), the
 second half ``split = "heldout"`` (never looked at while tuning; reported separately).
@@ -42,7 +42,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
-from recreason.lang import split_sentences
+from recreason.text import split_sentences
 
 SHARED = REPO.parent / "shared" / "data"
 SEED = 20240601

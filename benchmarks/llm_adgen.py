@@ -74,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
     catalog = {v for r in requests for vs in r.item.attributes.values() for v in ([vs] if isinstance(vs, str) else vs)}
     order = np.random.default_rng(args.seed).permutation(len(lines))
     folds = np.array_split(order, args.folds)
-    from recreason.llm.backends import make_backend
+    from recreason.reasons.llm.backends import make_backend
 
     backend = make_backend(args.model, lora=args.lora)
     guard = Guard(catalog_values=catalog)

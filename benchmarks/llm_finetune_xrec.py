@@ -22,7 +22,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import xrec_protocol as xp
 
-from recreason.llm.finetune import FinetuneConfig, finetune_lora
+from recreason.reasons.llm.finetune import FinetuneConfig, finetune_lora
 from recreason.reasons import TrainingExample
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "xrec"

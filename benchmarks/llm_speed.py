@@ -20,9 +20,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import xrec_protocol as xp
 
-from recreason.llm.backends import LlamaCppBackend
-from recreason.llm.prompts import stops
-from recreason.llm.registry import model_path
+from recreason.reasons.llm.backends import LlamaCppBackend
+from recreason.reasons.llm.prompts import stops
+from recreason.reasons.llm.registry import model_path
 from recreason.reasons import TrainingExample
 from recreason.reasons.llm import LLMGenerator
 

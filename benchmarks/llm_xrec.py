@@ -129,7 +129,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", type=Path, default=None)
     args = p.parse_args(argv)
 
-    from recreason.llm.backends import make_backend
+    from recreason.reasons.llm.backends import make_backend
 
     t0 = time.perf_counter()
     backend = make_backend(args.model, lora=args.lora, parallel=args.parallel, threads=args.threads)

@@ -51,7 +51,7 @@ from pathlib import Path
 from recreason.aspects import best_template
 from recreason.data.ingest import ingest
 from recreason.data.readers.base import ReadOptions
-from recreason.lang import detect_language, tokenize
+from recreason.text import detect_language, tokenize
 from recreason.profiles.models import AspectPreference, AspectSummary, ItemProfile, UserProfile
 from recreason.reasons import ReasonRequest, TrainingExample, make_generator
 

@@ -12,7 +12,7 @@ What is measured and how:
 Variants: ``adaptive`` / ``full`` softmax, ``bf16`` autocast or ``fp32``; ``-tied`` shares the word
 embeddings with the softmax head (then the word table is dense and updated by AdamW every step).
 
-* training: ``peter_train.train_step`` (the loop's own step: autocast, loss, backward, clipping,
+* training: ``recreason.reasons.peter.train.train_step`` (the loop's own step: autocast, loss, backward, clipping,
   AdamW + SparseAdam) on random batches; ``--warmup`` steps are run first and not timed, then the
   mean wall time of ``--steps`` steps. The epoch figure is an EXTRAPOLATION: mean step time x 2,000
   steps (256k / 128), not a timed epoch. CPU time per step (both threads) and the 1-minute load
@@ -38,8 +38,8 @@ import time
 
 import torch
 
-from recreason.reasons.peter_model import PeterConfig, PeterModel
-from recreason.reasons.peter_train import TrainSettings, bf16_supported, optimizers, train_step
+from recreason.reasons.peter.model import PeterConfig, PeterModel
+from recreason.reasons.peter.train import TrainSettings, bf16_supported, optimizers, train_step
 
 N_RECORDS, N_USERS, N_ITEMS, N_WORDS, MAX_WORDS, BATCH = 256_000, 9_765, 6_280, 20_000, 15, 128
 VARIANTS = ("adaptive-bf16", "adaptive-fp32", "full-bf16", "full-fp32", "adaptive-bf16-tied")

@@ -42,7 +42,7 @@ from pathlib import Path
 
 import numpy as np
 
-from recreason.lang import detect_language
+from recreason.text import detect_language
 from recreason.profiles.models import ItemProfile, UserProfile
 from recreason.reasons import ReasonRequest, TrainingExample, make_generator
 

@@ -6,7 +6,7 @@ without which the config is skipped). Generators whose module is missing are
 skipped; a registered, importable generator without a config here is skipped with a note saying so.
 
 The contract: ``fit`` on ~20 zh + en examples returns the generator; ``generate`` gives one ``Reason`` per
-request, in order, with non-empty text in the requested language (``recreason.lang.detect_language``),
+request, in order, with non-empty text in the requested language (``recreason.text.detect_language``),
 the request's user and item ids, the generator's registry name, ``seconds >= 0`` and a known ``path``;
 ``max_length`` is respected; an empty batch gives an empty list; a batch and one-by-one calls agree;
 ``save`` / ``Generator.load`` give a generator that writes the same texts.
@@ -18,7 +18,7 @@ import importlib.metadata
 
 import pytest
 
-from recreason.lang import detect_language
+from recreason.text import detect_language
 from recreason.profiles.models import ItemProfile, UserProfile
 from recreason.reasons import GENERATORS, Generator, Reason, ReasonRequest, TrainingExample, generator_class
 

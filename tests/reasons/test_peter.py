@@ -17,8 +17,8 @@ import torch
 from recreason.profiles.models import ItemProfile, UserProfile
 from recreason.reasons import Generator, ReasonRequest, TrainingExample
 from recreason.reasons.peter import PeterGenerator
-from recreason.reasons.peter_model import PeterConfig, PeterModel, peter_mask
-from recreason.reasons.peter_vocab import UNK, Vocab
+from recreason.reasons.peter.model import PeterConfig, PeterModel, peter_mask
+from recreason.reasons.peter.vocab import UNK, Vocab
 
 FEATURES = ["battery", "screen", "price", "sound", "fabric", "size", "color", "strap", "lens", "case"]
 OPINIONS = ["great", "cheap", "solid", "bright", "soft", "loud", "light", "sturdy"]

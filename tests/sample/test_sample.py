@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from recreason.data.schema import TABLES, load_json
-from recreason.lang import detect_language
+from recreason.text import detect_language
 from recreason.sample import (
     SEED_INTEREST,
     SEED_ITEM_ID,

@@ -24,7 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from recreason.aspects import en, zh
-from recreason.lang import detect_language, split_sentences
+from recreason.text import detect_language, split_sentences
 
 __all__ = ["Aspect", "best_template", "extract", "extract_many"]
 
@@ -64,7 +64,7 @@ def _sentence_aspects(sentence: str, lang: str, routed: bool) -> list[Aspect]:
 def extract(text: str, lang: str | None = None) -> list[Aspect]:
     """Every (feature, opinion) pair in ``text``, sentence by sentence, in reading order.
 
-    ``lang`` is "en" or "zh"; None detects it per sentence (``recreason.lang.detect_language``).
+    ``lang`` is "en" or "zh"; None detects it per sentence (``recreason.text.detect_language``).
     A feature is reported once per sentence (its first opinion). Empty or non-text input gives [].
     """
     if not isinstance(text, str) or not text.strip():

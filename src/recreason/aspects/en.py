@@ -8,7 +8,7 @@ language is formulaic enough that lexicons carry most of the weight: the seed fe
 common aspects, and the patterns below find unknown nouns only where English word order leaves
 little doubt.
 
-Patterns (tokens from ``recreason.lang.tokenize``, lower-cased; F = feature, O = opinion word):
+Patterns (tokens from ``recreason.text.tokenize``, lower-cased; F = feature, O = opinion word):
 
 * predicative  ``[DET] F (is|are|was|feels|looks|seems|runs|fits ...) [not|too|very ...] O``
   ("the fabric is so soft", "length was perfect", "the sleeves aren't too long"); conjoined
@@ -33,7 +33,7 @@ import re
 
 from recreason.aspects import lexicon
 from recreason.aspects.lexicon import split_words as _words
-from recreason.lang import tokenize
+from recreason.text import tokenize
 
 MAX_PHRASE = 4
 COPULAS = _words("is are was were be been being am 's feel feels felt look looks looked seem seems seemed remain "

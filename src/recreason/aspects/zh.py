@@ -1,8 +1,8 @@
 """Chinese aspect extraction: jieba words, jieba's part-of-speech dictionary, lexicons, patterns.
 
-Why not ``jieba.posseg.lcut`` (``recreason.lang.pos_tag_zh``): with its HMM on it tags about 630
+Why not ``jieba.posseg.lcut`` (``recreason.text.pos_tag_zh``): with its HMM on it tags about 630
 reviews/s on one core (measured on online_shopping_10_cats, mean 59 characters), below the 1,000/s
-this module must reach, while ``jieba.lcut`` (``recreason.lang.tokenize``) runs at about 4,400/s
+this module must reach, while ``jieba.lcut`` (``recreason.text.tokenize``) runs at about 4,400/s
 (the whole extractor: about 3,600/s, ``benchmarks/aspect_precision.py --speed``).
 The tag posseg gives an in-dictionary word *is* the tag in jieba's dictionary (``word_tag_tab``), so
 we look that up directly; the words only posseg's HMM would tag are out-of-vocabulary runs, and
@@ -36,7 +36,7 @@ from functools import lru_cache
 
 from recreason.aspects import lexicon
 from recreason.aspects.lexicon import split_words as _words
-from recreason.lang import tokenize
+from recreason.text import tokenize
 
 _OPINIONS = lexicon.opinions("zh_opinion.txt")
 _FEATURES = lexicon.features("zh_features.txt")
@@ -71,7 +71,7 @@ _REPEAT = re.compile(r"(.)\1{2,}")  # "太太太不新鲜" -> "太不新鲜" (ji
 def _tag_table() -> dict[str, str]:
     import jieba.posseg
 
-    tokenize("初始化", "zh")  # make lang.py initialise jieba (quiet logging) before we touch it
+    tokenize("初始化", "zh")  # make recreason.text initialise jieba (quiet logging) before we touch it
     return jieba.posseg.dt.word_tag_tab
 
 

@@ -6,10 +6,7 @@ API keys are configured, ``serve`` makes one event key and one admin key for thi
 
 from __future__ import annotations
 
-import logging
 import os
-import secrets
-import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -57,25 +54,11 @@ def serve(
     """Run the API and the console at http://HOST:PORT/ (console /console/, OpenAPI schema /openapi.json)."""
     if ctx.invoked_subcommand is not None:
         return
-    import uvicorn
-
-    from recreason.data.workspace import read_manifest
-    from recreason.serve.app import create_app
+    from recreason.serve.run import run
 
     settings = _settings(workspace=workspace, ranker=ranker, experiments=experiments, db=db,
                          llm_timeout_s=llm_timeout, llm_online=llm_online, precompute_users=precompute_users)
-    read_manifest(settings.workspace)  # a missing workspace is a one-line error, not a traceback
-    if settings.experiments is not None and not settings.experiments.is_file():
-        raise FileNotFoundError(f"experiments file {settings.experiments} does not exist")
-    for field, env in (("event_keys", "RECREASON_EVENT_KEYS"), ("admin_keys", "RECREASON_ADMIN_KEYS")):
-        if not getattr(settings, field):
-            key = secrets.token_urlsafe(18)
-            setattr(settings, field, [key])
-            typer.echo(f"{env} not set; key for this run: {key}")
-    logging.basicConfig(level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    typer.echo(f"serving {settings.workspace} at http://{host}:{port}/  (console /console/, schema /openapi.json)")
-    uvicorn.run(create_app(settings), host=host, port=port, access_log=False, log_level=log_level,
-                timeout_keep_alive=30, timeout_graceful_shutdown=5)
+    run(settings, host, port, log_level, echo=typer.echo)
 
 
 @serve_app.command("precompute")
@@ -113,8 +96,3 @@ def precompute(
 def register(app: typer.Typer, train_app: typer.Typer) -> None:
     app.add_typer(serve_app, name="serve")
 
-
-def main() -> None:
-    from recreason.cli import app
-
-    app(["serve", *sys.argv[1:]])

@@ -27,7 +27,7 @@ from collections.abc import Sequence
 
 from recreason.guard.grounding import find_unsupported
 from recreason.guard.vocab import EN_WORD, interest_terms, stem
-from recreason.lang import detect_language
+from recreason.text import detect_language
 from recreason.profiles.models import ItemProfile, UserProfile
 
 _HAN = re.compile(r"[\u3400-\u9fff]")

@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from recreason.lang import Lang, Level, detect_language, tokenize
+from recreason.text import Lang, Level, detect_language, tokenize
 
 Tokens = Sequence[str]
 Smoothing = Literal["none", "method3"]
@@ -295,7 +295,7 @@ def adgen_bleu4(references: Sequence[str], candidates: Sequence[str], smoothing:
 
 @dataclass(frozen=True)
 class TokenizationSpec:
-    """How a data set's published numbers tokenize text (levels as in ``recreason.lang.tokenize``)."""
+    """How a data set's published numbers tokenize text (levels as in ``recreason.text.tokenize``)."""
 
     lang: Lang
     bleu_level: Level

@@ -74,7 +74,7 @@ from recreason.guard.vocab import (
     user_texts,
     zh_content_words,
 )
-from recreason.lang import detect_language
+from recreason.text import detect_language
 from recreason.profiles.models import ItemProfile, UserProfile
 
 Kind = Literal["number", "attribute_value", "user_aspect"]

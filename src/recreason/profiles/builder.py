@@ -23,7 +23,7 @@ from tqdm import tqdm
 from recreason.aspects import Aspect, extract, extract_many
 from recreason.data.dataset import Dataset
 from recreason.data.schema import load_json
-from recreason.lang import detect_language
+from recreason.text import detect_language
 from recreason.profiles.models import (
     AspectPreference,
     AspectSummary,

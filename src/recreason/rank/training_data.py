@@ -6,7 +6,7 @@
 * ratings for rating heads; declared interests of users without interactions (cold start);
 * item features for models (``feature_index``): category levels, attribute values, brand, price band;
 * ``InterestIndex``: the words of each item's title, category, attribute values and brand, to match
-  the declared interests of a cold-start user (tokenized with ``recreason.lang.tokenize``, so
+  the declared interests of a cold-start user (tokenized with ``recreason.text.tokenize``, so
   Chinese and English both work).
 """
 
@@ -22,7 +22,7 @@ import scipy.sparse as sp
 
 from recreason.data.dataset import Dataset
 from recreason.data.schema import load_json
-from recreason.lang import tokenize
+from recreason.text import tokenize
 
 #: Implicit-feedback weight of each event type (weakest to strongest signal of interest).
 EVENT_WEIGHTS: dict[str, float] = {

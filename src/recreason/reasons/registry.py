@@ -1,4 +1,4 @@
-"""Generator names -> classes. A module per generator; imported only when its name is asked for."""
+"""Generator names -> classes. A folder per generator; imported only when its name is asked for."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ import importlib
 
 #: name -> "module:Class" under recreason.reasons
 GENERATORS: dict[str, str] = {
-    "template": "template:TemplateGenerator",
-    "peter": "peter:PeterGenerator",
-    "llm": "llm:LLMGenerator",
+    "template": "template.generator:TemplateGenerator",
+    "peter": "peter.generator:PeterGenerator",
+    "llm": "llm.generator:LLMGenerator",
 }
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from recreason.llm.prompts import (
+from recreason.reasons.llm.prompts import (
     MAX_LENGTH,
     Fields,
     PromptTemplate,
@@ -14,7 +14,7 @@ from recreason.llm.prompts import (
     repetitive,
     stops,
 )
-from recreason.llm.shots import Shot, ShotPool
+from recreason.reasons.llm.shots import Shot, ShotPool
 from recreason.profiles.models import ItemProfile, UserProfile
 from recreason.reasons.base import ReasonRequest, TrainingExample
 
@@ -188,6 +188,6 @@ def test_pool_round_trip(tmp_path):
 
 
 def test_an_echoed_prompt_label_at_the_end_is_cut():
-    from recreason.llm.prompts import postprocess
+    from recreason.reasons.llm.prompts import postprocess
 
     assert postprocess("这款手机存储空间充足，价格适中，推荐理由。", "zh") == "这款手机存储空间充足，价格适中。"

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from recreason.llm.finetune import _encode, export_lora_gguf, training_pairs
+from recreason.reasons.llm.finetune import _encode, export_lora_gguf, training_pairs
 from recreason.profiles.models import ItemProfile, UserProfile
 from recreason.reasons import ReasonRequest, TrainingExample
 

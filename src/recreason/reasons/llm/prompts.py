@@ -69,7 +69,7 @@ def clean_field(text: str | None, lang: str, limit: int) -> Cleaned:
     """One line of untrusted data, safe to put between the prompt's delimiters."""
     if not text:
         return Cleaned("")
-    from recreason.lang import split_sentences
+    from recreason.text import split_sentences
 
     text = _SPECIAL.sub(" ", str(text))
     kept, dropped = [], []
@@ -177,7 +177,7 @@ class PromptTemplate:
 def _load(lang: str, version: str) -> PromptTemplate:
     name = f"reason_{lang}_{version}.txt"
     try:
-        raw = resources.files("recreason.llm").joinpath("prompts", name).read_text(encoding="utf-8")
+        raw = resources.files("recreason.reasons.llm").joinpath("prompts", name).read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ValueError(f"no prompt file {name} (prompt version {version!r})") from None
     sections: dict[str, list[str]] = {}

@@ -35,7 +35,7 @@ import numpy as np
 
 from recreason.profiles.models import ItemProfile
 from recreason.reasons.base import Evidence, Fact, Generator, Reason, ReasonRequest, TrainingExample
-from recreason.reasons.template_text import (
+from recreason.reasons.template.writing import (
     CLAUSE_TEMPLATES,
     DEFINITE,
     FACT_FORMAT,

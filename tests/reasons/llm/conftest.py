@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 
 import pytest
 
-from recreason.llm.backends import Backend, Completion
+from recreason.reasons.llm.backends import Backend, Completion
 
 
 class FakeBackend(Backend):

@@ -38,8 +38,8 @@ REQUESTS = [ReasonRequest(user=UserProfile(user_id="a", language="zh", interests
 
 
 def test_gemma_end_to_end():
-    from recreason.llm.backends import LlamaCppBackend
-    from recreason.llm.registry import model_path
+    from recreason.reasons.llm.backends import LlamaCppBackend
+    from recreason.reasons.llm.registry import model_path
 
     path = model_path("gemma-3-270m")
     backend = LlamaCppBackend(path, n_ctx=1024, model_id="gemma-3-270m")

@@ -1,13 +1,13 @@
 """LLMGenerator: one-sentence reasons from a language model, prompted with shots from the training data.
 
-``model`` is an embedded model name (default ``qwen2.5-coder-0.5b``; see ``recreason.llm.registry``),
+``model`` is an embedded model name (default ``qwen2.5-coder-0.5b``; see ``recreason.reasons.llm.registry``),
 a GGUF path, a Hugging Face folder or an OpenAI-compatible server URL; ``lora`` a GGUF LoRA adapter
 for llama.cpp (or a PEFT folder, served through transformers). ``fit`` keeps the training examples as
 the few-shot pool (and, with ``finetune=True``, first trains a LoRA adapter on them with
-``recreason.llm.finetune`` and then serves the base model + adapter with zero-shot prompts, the format
+``recreason.reasons.llm.finetune`` and then serves the base model + adapter with zero-shot prompts, the format
 it was trained on). ``generate`` builds
 one completion prompt per request, sends the uncached ones to the backend in one batch, and cuts each
-continuation to a reason (``recreason.llm.prompts.postprocess``). Results are cached in memory and,
+continuation to a reason (``recreason.reasons.llm.prompts.postprocess``). Results are cached in memory and,
 with ``cache_dir``, in SQLite, keyed by (user-profile fingerprint, item id, model, prompt id,
 prompt text, decoding settings).
 
@@ -26,7 +26,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from recreason.llm.prompts import (
+from recreason.reasons.llm.prompts import (
     DEFAULT_VERSION,
     MAX_LENGTH,
     SHOT_CHARS,
@@ -36,7 +36,7 @@ from recreason.llm.prompts import (
     shorten,
     stops,
 )
-from recreason.llm.shots import ShotPool
+from recreason.reasons.llm.shots import ShotPool
 from recreason.reasons.base import Evidence, Fact, Generator, Reason, ReasonRequest, TrainingExample
 
 REGEN_TEMPERATURE = 0.7
@@ -141,7 +141,7 @@ class LLMGenerator(Generator):
     @property
     def backend(self):
         if self._backend is None:
-            from recreason.llm.backends import make_backend
+            from recreason.reasons.llm.backends import make_backend
 
             self._backend = make_backend(self.model, lora=self.lora, parallel=self.parallel,
                                          n_ctx=self.n_ctx, threads=self.threads)
@@ -152,14 +152,14 @@ class LLMGenerator(Generator):
         """The model (and adapter) name in cache keys, known without loading the model."""
         if self._injected:
             return self._backend.model_id
-        from recreason.llm.registry import DEFAULT_MODEL
+        from recreason.reasons.llm.registry import DEFAULT_MODEL
 
         spec = self.model or DEFAULT_MODEL
         if not self.lora:
             return spec
         lora = Path(self.lora)
         if lora.is_file():  # the adapter's content, not its name, tells adapters apart
-            from recreason.llm.registry import sha256_file
+            from recreason.reasons.llm.registry import sha256_file
 
             key = (str(lora), lora.stat().st_mtime_ns)
             if key not in self._lora_ids:
@@ -169,8 +169,8 @@ class LLMGenerator(Generator):
 
     def fit(self, train: Sequence[TrainingExample]) -> LLMGenerator:
         if self.finetune:
-            from recreason.llm.finetune import FinetuneConfig, finetune_lora
-            from recreason.llm.registry import DEFAULT_MODEL
+            from recreason.reasons.llm.finetune import FinetuneConfig, finetune_lora
+            from recreason.reasons.llm.registry import DEFAULT_MODEL
 
             cfg = FinetuneConfig(**{"base": self.model or DEFAULT_MODEL, **self.finetune_config})
             result = finetune_lora(train, cfg)

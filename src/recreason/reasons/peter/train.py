@@ -30,7 +30,7 @@ import torch
 from safetensors.torch import load_file, save_file
 from tqdm import tqdm
 
-from recreason.reasons.peter_model import PeterModel
+from recreason.reasons.peter.model import PeterModel
 
 TENSORS = ("user", "item", "user_toks", "item_toks", "feats", "seq", "rating")
 

@@ -283,7 +283,7 @@ class HFBackend(Backend):
 def make_backend(spec: str | None = None, lora: str | Path | None = None, parallel: int = 1,
                  n_ctx: int = 2048, threads: int | None = None, **kwargs) -> Backend:
     """A backend for a model name, a GGUF path, a Hugging Face folder or an http(s) server URL."""
-    from recreason.llm.registry import resolve
+    from recreason.reasons.llm.registry import resolve
 
     m = resolve(spec)
     if m.kind == "server":

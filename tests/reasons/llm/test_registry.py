@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from recreason.llm import registry
-from recreason.llm.registry import (
+from recreason.reasons.llm import registry
+from recreason.reasons.llm.registry import (
     ChecksumMismatch,
     EmbeddedModel,
     ModelNotInstalled,

@@ -7,7 +7,7 @@ import json
 import httpx
 import pytest
 
-from recreason.llm.backends import BackendError, LLMSettings, OpenAIBackend, cut_at_stop, make_backend
+from recreason.reasons.llm.backends import BackendError, LLMSettings, OpenAIBackend, cut_at_stop, make_backend
 
 
 def backend(handler, **kw) -> OpenAIBackend:
@@ -161,7 +161,7 @@ def test_make_backend_with_server_url(monkeypatch):
 
 def test_llamacpp_backend_rejects_missing_file(tmp_path):
     pytest.importorskip("xllamacpp")
-    from recreason.llm.backends import LlamaCppBackend
+    from recreason.reasons.llm.backends import LlamaCppBackend
 
     with pytest.raises(FileNotFoundError, match="GGUF file not found"):
         LlamaCppBackend(tmp_path / "none.gguf")

@@ -9,12 +9,13 @@
 * ``finetune``: LoRA with transformers + peft on the GGUF base, exported as a GGUF adapter.
 
 This package sits below ``recreason.reasons`` (whose ``LLMGenerator`` uses it) and imports only
-``recreason.profiles`` and ``recreason.lang``. Heavy dependencies (xllamacpp, httpx, transformers,
+``recreason.profiles`` and ``recreason.text``. Heavy dependencies (xllamacpp, httpx, transformers,
 peft, gguf) are imported where they are used.
 """
 
-from recreason.llm.backends import Backend, BackendError, Completion, make_backend
-from recreason.llm.registry import DEFAULT_MODEL, MODELS, model_path, resolve
+from recreason.reasons.llm.backends import Backend, BackendError, Completion, make_backend
+from recreason.reasons.llm.generator import LLMGenerator
+from recreason.reasons.llm.registry import DEFAULT_MODEL, MODELS, model_path, resolve
 
-__all__ = ["DEFAULT_MODEL", "MODELS", "Backend", "BackendError", "Completion", "make_backend", "model_path",
+__all__ = ["DEFAULT_MODEL", "MODELS", "Backend", "BackendError", "Completion", "LLMGenerator", "make_backend", "model_path",
            "resolve"]

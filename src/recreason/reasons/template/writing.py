@@ -18,7 +18,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from recreason.lang import has_han, tokenize
+from recreason.text import has_han, tokenize
 from recreason.profiles.models import ItemProfile, UserProfile
 from recreason.reasons.base import Fact
 

@@ -1,6 +1,6 @@
 """Vocabulary, tokenization and request encoding for the PETER-class model (zh + en).
 
-Levels (``recreason.lang.tokenize``): ``whitespace`` (pre-tokenized English, parity with the
+Levels (``recreason.text.tokenize``): ``whitespace`` (pre-tokenized English, parity with the
 NETE/PETER/XRec benchmarks), ``word`` (jieba words for Chinese, regex words for English), ``char``
 (characters for Chinese) and ``auto`` (whitespace for English, jieba words for Chinese; the language
 of each text is the request's).
@@ -23,7 +23,7 @@ from pathlib import Path
 
 import torch
 
-from recreason.lang import tokenize
+from recreason.text import tokenize
 
 SPECIALS = ("<pad>", "<bos>", "<eos>", "<unk>")
 PAD, BOS, EOS, UNK = range(4)

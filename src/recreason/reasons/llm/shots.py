@@ -19,7 +19,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from recreason.llm.prompts import Fields, postprocess
+from recreason.reasons.llm.prompts import Fields, postprocess
 
 WEIGHTS = {"item": 0.6, "user": 0.4, "same_item": 0.3, "same_user": 0.15}
 _EN = re.compile(r"[a-z][a-z0-9']{2,}")

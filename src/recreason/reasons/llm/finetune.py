@@ -27,7 +27,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from recreason.llm.prompts import MAX_LENGTH, Fields, PromptTemplate, postprocess
+from recreason.reasons.llm.prompts import MAX_LENGTH, Fields, PromptTemplate, postprocess
 
 ATTENTION = ("q_proj", "k_proj", "v_proj", "o_proj")
 
@@ -117,8 +117,8 @@ def finetune_lora(examples: Sequence, cfg: FinetuneConfig, log: Callable[[str], 
     import torch
     from peft import LoraConfig, get_peft_model
 
-    from recreason.llm.backends import default_threads
-    from recreason.llm.registry import cache_dir, resolve
+    from recreason.reasons.llm.backends import default_threads
+    from recreason.reasons.llm.registry import cache_dir, resolve
 
     spec = resolve(cfg.base)
     if spec.kind != "gguf":

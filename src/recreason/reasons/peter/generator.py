@@ -1,4 +1,4 @@
-"""``PeterGenerator``: the PETER-class transformer (``peter_model``) behind the Generator interface.
+"""``PeterGenerator``: the PETER-class transformer (``model``) behind the Generator interface.
 
     gen = PeterGenerator(epochs=20, feature_conditioned=True).fit(train_examples, valid_examples)
     gen.generate(requests)          # -> list[Reason], batched greedy / beam / top-p decoding
@@ -33,9 +33,9 @@ from safetensors.torch import load_file, save_file
 from torch import nn
 
 from recreason.reasons.base import Evidence, Fact, Generator, Reason, ReasonRequest, TrainingExample
-from recreason.reasons.peter_model import BOS, PeterConfig, PeterModel
-from recreason.reasons.peter_train import TrainSettings, bf16_supported, train
-from recreason.reasons.peter_vocab import RequestEncoder, Vocab
+from recreason.reasons.peter.model import BOS, PeterConfig, PeterModel
+from recreason.reasons.peter.train import TrainSettings, bf16_supported, train
+from recreason.reasons.peter.vocab import RequestEncoder, Vocab
 
 DEFAULTS: dict[str, Any] = {
     # model (PETER's defaults: 2 layers, d 512, 2 heads, FFN 2048, dropout 0.2, 15 words, 20k words)
