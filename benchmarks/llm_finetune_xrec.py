@@ -22,8 +22,8 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import xrec_protocol as xp
 
-from recreason.reasons.llm.finetune import FinetuneConfig, finetune_lora
 from recreason.reasons import TrainingExample
+from recreason.reasons.llm.finetune import FinetuneConfig, finetune_lora
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "xrec"
 

@@ -20,11 +20,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import xrec_protocol as xp
 
+from recreason.reasons import TrainingExample
+from recreason.reasons.llm import LLMGenerator
 from recreason.reasons.llm.backends import LlamaCppBackend
 from recreason.reasons.llm.prompts import stops
 from recreason.reasons.llm.registry import model_path
-from recreason.reasons import TrainingExample
-from recreason.reasons.llm import LLMGenerator
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "xrec" / "google"
 

@@ -51,9 +51,9 @@ from pathlib import Path
 from recreason.aspects import best_template
 from recreason.data.ingest import ingest
 from recreason.data.readers.base import ReadOptions
-from recreason.text import detect_language, tokenize
 from recreason.profiles.models import AspectPreference, AspectSummary, ItemProfile, UserProfile
 from recreason.reasons import ReasonRequest, TrainingExample, make_generator
+from recreason.text import detect_language, tokenize
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("RECREASON_SHARED", REPO.parent / "shared"))

@@ -42,9 +42,9 @@ from pathlib import Path
 
 import numpy as np
 
-from recreason.text import detect_language
 from recreason.profiles.models import ItemProfile, UserProfile
 from recreason.reasons import ReasonRequest, TrainingExample, make_generator
+from recreason.text import detect_language
 
 XREC_ROW = "XRec (released outputs)"
 # (key, header) in table order

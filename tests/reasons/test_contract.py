@@ -18,9 +18,9 @@ import importlib.metadata
 
 import pytest
 
-from recreason.text import detect_language
 from recreason.profiles.models import ItemProfile, UserProfile
 from recreason.reasons import GENERATORS, Generator, Reason, ReasonRequest, TrainingExample, generator_class
+from recreason.text import detect_language
 
 #: registry name -> configs to run the contract with (cheap and deterministic). Extend for new generators.
 CONTRACT_CONFIGS: dict[str, list[dict]] = {

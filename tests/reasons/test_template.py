@@ -7,11 +7,11 @@ import re
 
 import pytest
 
-from recreason.text import detect_language
 from recreason.profiles.models import AspectPreference, AspectSummary, ItemProfile, UserProfile
 from recreason.reasons import Generator, ReasonRequest, TrainingExample
 from recreason.reasons.template import TemplateGenerator
 from recreason.reasons.template.writing import clauses, learn_opener, text_length
+from recreason.text import detect_language
 
 PHONE_ZH = ItemProfile(
     item_id="i_seed_phone",

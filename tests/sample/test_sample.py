@@ -13,7 +13,6 @@ import pandas as pd
 import pytest
 
 from recreason.data.schema import TABLES, load_json
-from recreason.text import detect_language
 from recreason.sample import (
     SEED_INTEREST,
     SEED_ITEM_ID,
@@ -25,6 +24,7 @@ from recreason.sample import (
 )
 from recreason.sample.catalog import CATEGORIES, LANGS, VOCAB, category_of, polarity
 from recreason.sample.review_frames import FRAMES
+from recreason.text import detect_language
 
 SMALL = {"n_users": 300, "n_items": 100}
 

@@ -27,8 +27,8 @@ from collections.abc import Sequence
 
 from recreason.guard.grounding import find_unsupported
 from recreason.guard.vocab import EN_WORD, interest_terms, stem
-from recreason.text import detect_language
 from recreason.profiles.models import ItemProfile, UserProfile
+from recreason.text import detect_language
 
 _HAN = re.compile(r"[\u3400-\u9fff]")
 _SPACE = re.compile(r"\s+")

@@ -28,8 +28,8 @@ from collections.abc import Iterable, Sequence
 from recreason.evaluate.explainability import explainability_metrics, unique_sentence_ratio
 from recreason.evaluate.faithfulness import personalization, reason_language, unsupported_claim_rate
 from recreason.evaluate.lexical import text_metrics, tokenization_for
-from recreason.text import tokenize
 from recreason.profiles.models import ItemProfile, UserProfile
+from recreason.text import tokenize
 
 # (key, short header, what it is). Tables show these columns in this order.
 COLUMNS: list[tuple[str, str, str]] = [

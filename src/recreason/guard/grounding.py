@@ -74,8 +74,8 @@ from recreason.guard.vocab import (
     user_texts,
     zh_content_words,
 )
-from recreason.text import detect_language
 from recreason.profiles.models import ItemProfile, UserProfile
+from recreason.text import detect_language
 
 Kind = Literal["number", "attribute_value", "user_aspect"]
 COMMON_VALUES = _words("""new yes none other others standard normal regular classic general basic free all

@@ -26,8 +26,8 @@ from functools import lru_cache
 from recreason.aspects import extract, lexicon
 from recreason.aspects.en import singular
 from recreason.aspects.lexicon import split_words as _words
-from recreason.text import detect_language, pos_tag_zh
 from recreason.profiles.models import UserProfile
+from recreason.text import detect_language, pos_tag_zh
 
 # Words never taken for a copied aspect: (1) aspects every item of its kind has, whose mention is praise
 # rather than a fact ("great service", "engaging characters"); (2) abstract nouns that name no aspect

@@ -23,7 +23,6 @@ from tqdm import tqdm
 from recreason.aspects import Aspect, extract, extract_many
 from recreason.data.dataset import Dataset
 from recreason.data.schema import load_json
-from recreason.text import detect_language
 from recreason.profiles.models import (
     AspectPreference,
     AspectSummary,
@@ -32,6 +31,7 @@ from recreason.profiles.models import (
     UserProfile,
     Weighted,
 )
+from recreason.text import detect_language
 
 EVENT_WEIGHTS = {"view": 1.0, "click": 2.0, "cart": 3.0, "purchase": 5.0, "rate": 3.0, "review": 4.0}
 

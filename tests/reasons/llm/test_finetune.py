@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from recreason.reasons.llm.finetune import _encode, export_lora_gguf, training_pairs
 from recreason.profiles.models import ItemProfile, UserProfile
 from recreason.reasons import ReasonRequest, TrainingExample
+from recreason.reasons.llm.finetune import _encode, export_lora_gguf, training_pairs
 
 EX = [TrainingExample(request=ReasonRequest(user=UserProfile(user_id="u", profile_text="Loves tacos."),
                                             item=ItemProfile(item_id="i", title="Sonoratown")),

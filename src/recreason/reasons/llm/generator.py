@@ -26,6 +26,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from recreason.reasons.base import Evidence, Fact, Generator, Reason, ReasonRequest, TrainingExample
 from recreason.reasons.llm.prompts import (
     DEFAULT_VERSION,
     MAX_LENGTH,
@@ -37,7 +38,6 @@ from recreason.reasons.llm.prompts import (
     stops,
 )
 from recreason.reasons.llm.shots import ShotPool
-from recreason.reasons.base import Evidence, Fact, Generator, Reason, ReasonRequest, TrainingExample
 
 REGEN_TEMPERATURE = 0.7
 

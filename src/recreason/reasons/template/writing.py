@@ -18,9 +18,9 @@ from typing import ClassVar
 
 import numpy as np
 
-from recreason.text import has_han, tokenize
 from recreason.profiles.models import ItemProfile, UserProfile
 from recreason.reasons.base import Fact
+from recreason.text import has_han, tokenize
 
 
 def _set(words: str) -> frozenset[str]:
