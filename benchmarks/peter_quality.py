@@ -53,7 +53,7 @@ from recreason.data.ingest import ingest
 from recreason.data.readers.base import ReadOptions
 from recreason.profiles.models import AspectPreference, AspectSummary, ItemProfile, UserProfile
 from recreason.reasons import ReasonRequest, TrainingExample, make_generator
-from recreason.text import detect_language, tokenize
+from recreason.text import detect, tokenize
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("RECREASON_SHARED", REPO.parent / "shared"))
@@ -89,7 +89,7 @@ def to_records(reviews: list[dict]) -> list[dict]:
     """PETER records: user, item, rating, template = (feature, adjective, sentence, sentiment)."""
     out = []
     for r in reviews:
-        lang = detect_language(r["text"])
+        lang = detect(r["text"])
         tpl = best_template(r["text"], lang)
         if tpl is None:
             continue
@@ -158,7 +158,7 @@ def profiles_from_train(refs) -> tuple[dict, dict]:
         aspects = [AspectPreference(feature=f, weight=n / len(rows), mentions=n,
                                     sentiment=sum(r.sentiment or 0 for r in rows if r.feature == f) / n)
                    for f, n in feats.most_common(8)]
-        users[uid] = UserProfile(user_id=uid, language=detect_language(rows[0].text), aspects=aspects)
+        users[uid] = UserProfile(user_id=uid, language=detect(rows[0].text), aspects=aspects)
     for iid, rows in by_item.items():
         feats = Counter(r.feature for r in rows)
         aspects = []
@@ -168,7 +168,7 @@ def profiles_from_train(refs) -> tuple[dict, dict]:
             aspects.append(AspectSummary(feature=f, mentions=n, positive=sum((r.sentiment or 0) > 0 for r in mine),
                                          negative=sum((r.sentiment or 0) < 0 for r in mine), opinions=opinions,
                                          example=mine[0].text))
-        items[iid] = ItemProfile(item_id=iid, language=detect_language(rows[0].text), aspects=aspects)
+        items[iid] = ItemProfile(item_id=iid, language=detect(rows[0].text), aspects=aspects)
     return users, items
 
 
@@ -183,7 +183,7 @@ def examples_from(folder: Path, split: int = 1) -> tuple[dict[str, list[Training
     for r in refs.itertuples(index=False):
         if r.split not in out:
             continue
-        lang = detect_language(r.text)
+        lang = detect(r.text)
         rating = ratings.get((r.user_id, r.item_id, r.text))
         ctx = {"rating": str(rating)} if rating is not None and not math.isnan(rating) else {}
         req = ReasonRequest(user=users.get(r.user_id) or UserProfile(user_id=r.user_id, language=lang),
@@ -207,7 +207,7 @@ def score(name: str, gen, test: list[TrainingExample], features: set[str], given
     texts = [r.text for r in gen.generate(reqs)]
     gen_s = time.perf_counter() - t0
     if normalise:
-        texts = [pretokenize(t, detect_language(t)) for t in texts]
+        texts = [pretokenize(t, detect(t)) for t in texts]
     row = evaluate_reasons(texts, [ex.text for ex in test], [r.user for r in reqs], [r.item for r in reqs],
                            lang=None, tokenization="peter", semantic=False,
                            features=truth, feature_set=features)

@@ -44,7 +44,7 @@ import numpy as np
 
 from recreason.profiles.models import ItemProfile, UserProfile
 from recreason.reasons import ReasonRequest, TrainingExample, make_generator
-from recreason.text import detect_language
+from recreason.text import detect
 
 XREC_ROW = "XRec (released outputs)"
 # (key, header) in table order
@@ -247,7 +247,7 @@ def main(argv: list[str] | None = None) -> int:
 
     rows = load_rows(args.data)[: args.limit or None]
     domain = args.data.resolve().name
-    lang = detect_language(" ".join(r["explanation"] for r in rows[:200]))
+    lang = detect(" ".join(r["explanation"] for r in rows[:200]))
     config = json.loads(args.generator_config)
     label = args.label or args.generator
     print(f"== {domain}: {len(rows)} rows, {args.folds} folds, {label} {config}", file=sys.stderr)

@@ -6,7 +6,7 @@ without which the config is skipped). Generators whose module is missing are
 skipped; a registered, importable generator without a config here is skipped with a note saying so.
 
 The contract: ``fit`` on ~20 zh + en examples returns the generator; ``generate`` gives one ``Reason`` per
-request, in order, with non-empty text in the requested language (``recreason.text.detect_language``),
+request, in order, with non-empty text in the requested language (``recreason.text.detect``),
 the request's user and item ids, the generator's registry name, ``seconds >= 0`` and a known ``path``;
 ``max_length`` is respected; an empty batch gives an empty list; a batch and one-by-one calls agree;
 ``save`` / ``Generator.load`` give a generator that writes the same texts.
@@ -20,7 +20,7 @@ import pytest
 
 from recreason.profiles.models import ItemProfile, UserProfile
 from recreason.reasons import GENERATORS, Generator, Reason, ReasonRequest, TrainingExample, generator_class
-from recreason.text import detect_language
+from recreason.text import detect
 
 #: registry name -> configs to run the contract with (cheap and deterministic). Extend for new generators.
 CONTRACT_CONFIGS: dict[str, list[dict]] = {
@@ -222,7 +222,7 @@ def test_generator_contract(name, config, tmp_path):
         assert isinstance(reason, Reason)
         assert reason.text.strip(), (name, req.item.item_id)
         assert reason.language == req.lang
-        assert detect_language(reason.text, default=req.lang) == req.lang, reason.text
+        assert detect(reason.text, default=req.lang) == req.lang, reason.text
         assert (reason.user_id, reason.item_id) == (req.user.user_id, req.item.item_id)
         assert reason.generator == name
         assert reason.seconds >= 0 and reason.path in ("primary", "regenerated", "fallback")

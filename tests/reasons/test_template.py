@@ -11,7 +11,7 @@ from recreason.profiles.models import AspectPreference, AspectSummary, ItemProfi
 from recreason.reasons import Generator, ReasonRequest, TrainingExample
 from recreason.reasons.template import TemplateGenerator
 from recreason.reasons.template.writing import clauses, learn_opener, text_length
-from recreason.text import detect_language
+from recreason.text import detect
 
 PHONE_ZH = ItemProfile(
     item_id="i_seed_phone",
@@ -53,7 +53,7 @@ def values_of(item: ItemProfile) -> list[str]:
 @pytest.mark.parametrize(("user", "item", "lang"), [(SEED_ZH, PHONE_ZH, "zh"), (SEED_EN, PHONE_EN, "en")])
 def test_seed_reason_quotes_real_values_and_the_users_interest(user, item, lang):
     reason = TemplateGenerator().generate([ReasonRequest(user=user, item=item)])[0]
-    assert reason.language == lang and detect_language(reason.text) == lang
+    assert reason.language == lang and detect(reason.text) == lang
     assert user.interests[0] in reason.text
     quoted = [v for v in values_of(item) if v in reason.text]
     assert quoted, reason.text
@@ -165,7 +165,7 @@ def test_an_item_with_only_an_id_gets_a_safe_generic_reason(lang):
     item = ItemProfile(item_id="empty", language=lang)
     user = UserProfile(user_id="nobody", language=lang)
     reason = TemplateGenerator().generate([ReasonRequest(user=user, item=item)])[0]
-    assert reason.text.strip() and detect_language(reason.text) == lang
+    assert reason.text.strip() and detect(reason.text) == lang
     assert not NUMBER.search(reason.text) and reason.evidence.item_facts == []
     personal = one(TemplateGenerator(), SEED_ZH if lang == "zh" else SEED_EN, item)
     assert (SEED_ZH if lang == "zh" else SEED_EN).interests[0] in personal

@@ -24,7 +24,7 @@ from recreason.sample import (
 )
 from recreason.sample.catalog import CATEGORIES, LANGS, VOCAB, category_of, polarity
 from recreason.sample.review_frames import FRAMES
-from recreason.text import detect_language
+from recreason.text import detect
 
 SMALL = {"n_users": 300, "n_items": 100}
 
@@ -167,7 +167,7 @@ def test_reviews_mention_true_aspects_consistent_with_rating(small):
             assert "pos" not in pols, r.review
         for quoted in re.findall(r"\d+(?:\.\d+)?(?:mAh|kg|g)(?![A-Za-z])", r.review):
             assert quoted in item.attributes, (r.review, item.attributes)
-        assert detect_language(r.review) == lang, r.review
+        assert detect(r.review) == lang, r.review
 
 
 def test_ratings_follow_item_quality(full):
@@ -186,9 +186,9 @@ def test_languages_are_mixed(full):
         assert 0.35 < share < 0.65
     items = _items_by_id(ds)
     for r in ds.items.itertuples(index=False):
-        assert detect_language(r.title + r.description) == r.language, r.title
+        assert detect(r.title + r.description) == r.language, r.title
     assert set(ds.items.groupby("language")["category"].apply(lambda s: len({category_of(p).id for p in s}))) == {10}
-    assert all(detect_language(t) == "en" for t in ds.references.loc[ds.references["language"] == "en", "text"])
+    assert all(detect(t) == "en" for t in ds.references.loc[ds.references["language"] == "en", "text"])
     assert items[SEED_ITEM_ID].language == "zh"
 
 
@@ -206,7 +206,7 @@ def test_cold_start_and_declared_interests(small, full):
     phrases |= {v["care"] for lang in LANGS for v in VOCAB[lang].values()}
     for interests, lang in zip(declared["interests"], declared["language"], strict=True):
         assert set(interests) <= phrases
-        assert all(detect_language(x) == lang for x in interests)
+        assert all(detect(x) == lang for x in interests)
 
 
 def test_references_quote_a_good_attribute_and_a_user_interest(small):

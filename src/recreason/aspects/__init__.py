@@ -24,7 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from recreason.aspects import en, zh
-from recreason.text import detect_language, split_sentences
+from recreason.text import detect, split_sentences
 
 __all__ = ["Aspect", "best_template", "extract", "extract_many"]
 
@@ -50,7 +50,7 @@ def _sentence_aspects(sentence: str, lang: str, routed: bool) -> list[Aspect]:
     if not _HAN.search(sentence):
         return [Aspect(f, o, s, sentence, "en") for f, o, s in en.extract_pairs(sentence)]
     parts = [("zh", sentence)] + [("en", run) for run in _ENGLISH_RUN.findall(sentence)]
-    if detect_language(sentence) == "en":  # mostly English: its aspects first
+    if detect(sentence) == "en":  # mostly English: its aspects first
         parts = parts[1:] + parts[:1]
     found, seen = [], set()
     for part_lang, part in parts:
@@ -64,7 +64,7 @@ def _sentence_aspects(sentence: str, lang: str, routed: bool) -> list[Aspect]:
 def extract(text: str, lang: str | None = None) -> list[Aspect]:
     """Every (feature, opinion) pair in ``text``, sentence by sentence, in reading order.
 
-    ``lang`` is "en" or "zh"; None detects it per sentence (``recreason.text.detect_language``).
+    ``lang`` is "en" or "zh"; None detects it per sentence (``recreason.text.detect``).
     A feature is reported once per sentence (its first opinion). Empty or non-text input gives [].
     """
     if not isinstance(text, str) or not text.strip():

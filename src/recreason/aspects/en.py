@@ -33,7 +33,7 @@ import re
 
 from recreason.aspects import lexicon
 from recreason.aspects.lexicon import split_words as _words
-from recreason.text import tokenize
+from recreason.text import EN, tokenize
 
 MAX_PHRASE = 4
 COPULAS = _words("is are was were be been being am 's feel feels felt look looks looked seem seems seemed remain "
@@ -62,7 +62,7 @@ CLAUSE_WORDS = _words("but though although however while whereas except because 
 _OPINIONS = lexicon.opinions("en_opinion.txt")
 _FEATURES = lexicon.features("en_features.txt")
 _NONFEATURES = lexicon.words("en_nonfeatures.txt")
-_STOPWORDS = lexicon.words("en_stopwords.txt")
+_STOPWORDS = EN.stop_words
 _DESCRIPTORS = lexicon.words("en_descriptors.txt")
 OPINION_VERBS = _words("love loved loves like liked likes adore adored enjoy appreciate appreciated recommend hate hated "
     "dislike disliked")

@@ -28,7 +28,7 @@ from collections.abc import Sequence
 from recreason.guard.grounding import find_unsupported
 from recreason.guard.vocab import EN_WORD, interest_terms, stem
 from recreason.profiles.models import ItemProfile, UserProfile
-from recreason.text import detect_language
+from recreason.text import detect
 
 _HAN = re.compile(r"[\u3400-\u9fff]")
 _SPACE = re.compile(r"\s+")
@@ -152,4 +152,4 @@ def personalization(
 def reason_language(reasons: Sequence[str]) -> str:
     """The language most reasons are in ("zh" or "en")."""
     sample = " ".join(reasons[:200])
-    return detect_language(sample) if sample.strip() else "en"
+    return detect(sample) if sample.strip() else "en"

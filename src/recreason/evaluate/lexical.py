@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from recreason.text import Lang, Level, detect_language, tokenize
+from recreason.text import Lang, Level, detect, tokenize
 
 Tokens = Sequence[str]
 Smoothing = Literal["none", "method3"]
@@ -350,7 +350,7 @@ def text_metrics(
     """
     _check_pairs(references, candidates)
     if lang is None and dataset is None:
-        lang = detect_language(" ".join(references[:50]))
+        lang = detect(" ".join(references[:50]))
     spec = tokenization_for(dataset, lang)
     bleu_level, rouge_level = (level, level) if level else (spec.bleu_level, spec.rouge_level)
 

@@ -32,6 +32,7 @@ import re
 from functools import lru_cache
 
 from recreason.aspects.lexicon import split_words as _words
+from recreason.text import EN
 
 _EN_TOKEN = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
 _SENTENCE_END = re.compile(r"[.!?;。！？；\n]")
@@ -72,9 +73,7 @@ def _sentence_bounds(text: str, pos: int) -> tuple[int, int]:
 
 @lru_cache(maxsize=1)
 def _stopwords() -> frozenset[str]:
-    from recreason.aspects.lexicon import words
-
-    return words("en_stopwords.txt")
+    return EN.stop_words
 
 
 @lru_cache(maxsize=4096)

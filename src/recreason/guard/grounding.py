@@ -75,7 +75,7 @@ from recreason.guard.vocab import (
     zh_content_words,
 )
 from recreason.profiles.models import ItemProfile, UserProfile
-from recreason.text import detect_language
+from recreason.text import detect
 
 Kind = Literal["number", "attribute_value", "user_aspect"]
 COMMON_VALUES = _words("""new yes none other others standard normal regular classic general basic free all
@@ -363,7 +363,7 @@ def find_unsupported(
     """
     if not text or not text.strip():
         return []
-    lang = lang or detect_language(text)
+    lang = lang or detect(text)
     index = item_index(item)
     uindex = user_index(user) if user is not None else None
     located = _number_claims(text, index, uindex, lang)

@@ -27,7 +27,7 @@ from recreason.aspects import extract, lexicon
 from recreason.aspects.en import singular
 from recreason.aspects.lexicon import split_words as _words
 from recreason.profiles.models import UserProfile
-from recreason.text import detect_language, pos_tag_zh
+from recreason.text import EN, detect, pos_tag_zh
 
 # Words never taken for a copied aspect: (1) aspects every item of its kind has, whose mention is praise
 # rather than a fact ("great service", "engaging characters"); (2) abstract nouns that name no aspect
@@ -66,7 +66,7 @@ _ZH_NOUN_TAGS = _words("n nz ns nr vn")
 
 @lru_cache(maxsize=1)
 def _en_excluded() -> frozenset[str]:
-    return (lexicon.words("en_stopwords.txt") | lexicon.words("en_nonfeatures.txt")
+    return (EN.stop_words | lexicon.words("en_nonfeatures.txt")
             | frozenset(lexicon.opinions("en_opinion.txt")) | GENERIC_EN)
 
 
@@ -113,11 +113,11 @@ def content_words(text: str, lang: str | None = None) -> list[str]:
     """English or Chinese content words of ``text`` in reading order (``lang`` None: detected)."""
     if not text:
         return []
-    return zh_content_words(text) if (lang or detect_language(text)) == "zh" else en_content_words(text)
+    return zh_content_words(text) if (lang or detect(text)) == "zh" else en_content_words(text)
 
 
 def _profile_text_terms(text: str, n: int) -> list[str]:
-    lang = detect_language(text)
+    lang = detect(text)
     aspects = [a.feature for a in extract(text, lang)]
     words = content_words(text, lang)
     counts = Counter(words)

@@ -31,7 +31,7 @@ from recreason.profiles.models import (
     UserProfile,
     Weighted,
 )
-from recreason.text import detect_language
+from recreason.text import detect
 
 EVENT_WEIGHTS = {"view": 1.0, "click": 2.0, "cart": 3.0, "purchase": 5.0, "rate": 3.0, "review": 4.0}
 
@@ -119,7 +119,7 @@ class ProfileBuilder:
             raise KeyError(f"unknown user id {user_id!r}")
         record = self.dataset.user(user_id)
         if rows is None or not len(rows):
-            lang = record.language or (detect_language(" ".join(record.interests)) if record.interests
+            lang = record.language or (detect(" ".join(record.interests)) if record.interests
                                        else self.default_language)
             return UserProfile(user_id=user_id, language=lang, interests=record.interests,
                                profile_text=record.profile_text)
@@ -186,7 +186,7 @@ class ProfileBuilder:
         text = " ".join(x for x in (record.title, record.description) if x)
         return ItemProfile(
             item_id=item_id, title=record.title,
-            language=record.language or (detect_language(text) if text else self.default_language),
+            language=record.language or (detect(text) if text else self.default_language),
             category=record.category, attributes=record.attributes, brand=record.brand, price=record.price,
             price_band=self._bands.get(item_id), description=record.description,
             aspects=self._item_aspects(aspects, source), n_interactions=len(rows),
@@ -226,5 +226,5 @@ def cold_user(user_id: str, interests: list[str], language: str | None = None) -
     text = " ".join(interests)
     aspects = [AspectPreference(feature=a.feature, weight=1.0, sentiment=float(a.sentiment), mentions=1)
                for a in extract(text)] if text else []
-    return UserProfile(user_id=user_id, language=language or (detect_language(text) if text else "en"),
+    return UserProfile(user_id=user_id, language=language or (detect(text) if text else "en"),
                        interests=interests, aspects=aspects)

@@ -17,6 +17,7 @@ from typing import Any, ClassVar, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from recreason.profiles.models import ItemProfile, UserProfile
+from recreason.text import Language, language
 
 Path_ = Literal["primary", "regenerated", "fallback"]
 
@@ -32,8 +33,9 @@ class ReasonRequest(BaseModel):
     feature: str | None = Field(default=None, description="aspect to talk about (feature-conditioned mode)")
 
     @property
-    def lang(self) -> str:
-        return self.language or self.item.language or self.user.language
+    def lang(self) -> Language:
+        """The reason's language: the request's, else the item's, else the user's (``recreason.text``)."""
+        return language(self.language or self.item.language or self.user.language)
 
 
 class Fact(BaseModel):

@@ -20,7 +20,7 @@ import numpy as np
 
 from recreason.profiles.models import ItemProfile, UserProfile
 from recreason.reasons.base import Fact
-from recreason.text import has_han, tokenize
+from recreason.text import has_han, language, tokenize
 
 
 def _set(words: str) -> frozenset[str]:
@@ -165,9 +165,8 @@ EMBED_SPREAD = 0.04  # multilingual-e5-small: related pairs sit ~0.03-0.05 above
 @lru_cache(maxsize=50_000)
 def _words(text: str, lang: str) -> frozenset[str]:
     """Content words for matching: jieba words (zh) or lower-cased words (en) without stop words."""
-    from recreason.aspects.lexicon import words as lexicon_words
 
-    stop = _ZH_STOP if lang == "zh" else lexicon_words("en_stopwords.txt")
+    stop = language(lang).stop_words
     return frozenset(
         w.lower()
         for w in tokenize(text, lang, "word")
