@@ -6,13 +6,14 @@ import pytest
 
 from recreason.guard import pipeline
 from recreason.guard.grounding import Claim
-from recreason.guard.pipeline import Guard
+from recreason.guard.pipeline import Guard, build_guard, catalog_values, write_reasons
 from recreason.profiles.models import ItemProfile, UserProfile
 from recreason.reasons import Generator, Reason, ReasonRequest
 
 CHAIR = ItemProfile(item_id="c", title="TrailLite Chair", attributes={"weight": "0.9 kg"})
 HIKER = UserProfile(user_id="u", interests=["hiking"])
 REQ = ReasonRequest(user=HIKER, item=CHAIR)
+REQ_ZH = ReasonRequest(user=HIKER, item=CHAIR, language="zh")
 
 
 def reason(text: str, generator: str = "llm") -> Reason:
@@ -41,7 +42,7 @@ class Scripted(Generator):
     def generate(self, requests):
         return [reason(self.first) for _ in requests]
 
-    def regenerate(self, requests):
+    def regenerate(self, requests, attempt=1):
         self.regen_calls += 1
         return [reason(self.second) for _ in requests]
 
@@ -64,7 +65,7 @@ def test_good_reason_passes_as_primary(stub_grounding):
 def test_unsupported_claim_is_regenerated(stub_grounding):
     gen, fb = Scripted("It weighs 1.9 kg.", "It weighs 0.9 kg."), Fallback()
     guard = Guard(fallback=fb)
-    out = guard.check(gen.generate([REQ]), [REQ], regenerate=gen.generate)  # bound generate -> regenerate
+    out = write_reasons(gen, [REQ], guard)
     assert gen.regen_calls == 1 and fb.calls == 0
     assert out[0].path == "regenerated" and out[0].text == "It weighs 0.9 kg."
     assert any("first reason rejected (number: '1.9 kg'" in n for n in out[0].notes)
@@ -73,7 +74,7 @@ def test_unsupported_claim_is_regenerated(stub_grounding):
 
 def test_failed_regeneration_falls_back(stub_grounding):
     gen, fb = Scripted("It weighs 1.9 kg.", "Still 1.9 kg."), Fallback()
-    out = Guard(fallback=fb).check(gen.generate([REQ]), [REQ], regenerate=gen)
+    out = write_reasons(gen, [REQ], Guard(fallback=fb))
     assert out[0].path == "fallback" and out[0].generator == "template"
     assert out[0].text == "TrailLite Chair weighs 0.9 kg."
     assert any("replaced the llm reason (number: '1.9 kg'" in n and "retry number" in n for n in out[0].notes)
@@ -134,7 +135,7 @@ def test_real_grounding_catches_the_changed_weight():
 
 
 def test_default_fallback_is_the_template_generator():
-    guard = Guard()
+    guard = build_guard()
     assert guard.fallback.name == "template"
     out = guard.check([reason("The TrailLite Chair weighs just 1.9 kg.")], [REQ])
     assert out[0].path == "fallback" and out[0].generator == "template" and out[0].text
@@ -145,18 +146,66 @@ def test_length_mismatch_is_an_error():
         Guard(fallback=Fallback()).check([reason("a"), reason("b")], [REQ])
 
 
-@pytest.mark.parametrize("text", [
-    "The TrailLite Chair has a small battery life for your hikes.",
-    "TrailLite Chair 续航不好，适合你。",
+@pytest.mark.parametrize("text, req, better", [
+    ("The TrailLite Chair has a small battery life for your hikes.", REQ, "Light at 0.9 kg for your hikes."),
+    ("TrailLite Chair 续航不好，适合你。", REQ_ZH, "TrailLite Chair 轻便，适合你。"),
 ])
-def test_a_reason_that_speaks_against_the_item_is_regenerated(stub_grounding, text):
-    gen = Scripted(text, "Light at 0.9 kg for your hikes.")
-    out = Guard(fallback=Fallback()).check([reason(text)], [REQ], regenerate=gen.generate)
+def test_a_reason_that_speaks_against_the_item_is_regenerated(stub_grounding, text, req, better):
+    gen = Scripted(text, better)
+    out = Guard(fallback=Fallback()).check([reason(text)], [req], regenerate=gen.regenerate)
     assert out[0].path == "regenerated" and "negative:" in out[0].notes[-1]
-    assert Guard(fallback=Fallback(), tone=False).check([reason(text)], [REQ])[0].path == "primary"
+    assert Guard(fallback=Fallback(), tone=False).check([reason(text)], [req])[0].path == "primary"
 
 
 def test_positive_reasons_keep_their_tone(stub_grounding):
     texts = ["Light at 0.9 kg, with a sturdy frame for your hikes.", "这款椅子做工结实，重量轻，适合你。"]
-    out = Guard(fallback=Fallback()).check([reason(t) for t in texts], [REQ, REQ])
+    out = Guard(fallback=Fallback()).check([reason(t) for t in texts], [REQ, REQ_ZH])
     assert [r.path for r in out] == ["primary", "primary"]
+
+
+class Template(Generator):
+    """A deterministic generator: no second try (``regenerate`` returns None)."""
+
+    name = "deterministic"
+
+    def generate(self, requests):
+        return [reason("It weighs 1.9 kg.") for _ in requests]
+
+
+def test_a_deterministic_generator_goes_straight_to_the_fallback(stub_grounding):
+    fb = Fallback()
+    out = write_reasons(Template(), [REQ], Guard(fallback=fb))
+    assert out[0].path == "fallback" and fb.calls == 1 and "retry" not in out[0].notes[-1]
+
+
+def test_a_reason_in_the_wrong_language_is_rejected(stub_grounding):
+    out = Guard(fallback=Fallback()).check([reason("Light at 0.9 kg for your hikes.")], [REQ_ZH])
+    assert out[0].path == "fallback" and "language: the reason is not in zh" in out[0].notes[-1]
+    # the item's own names may be in any script: an English reason may name a Chinese title
+    item = CHAIR.model_copy(update={"title": "星穹折叠椅"})
+    ok = Guard(fallback=Fallback()).check([reason("星穹折叠椅 is light for your hikes.")],
+                                          [ReasonRequest(user=HIKER, item=item)])
+    assert ok[0].path == "primary"
+
+
+def test_a_reason_longer_than_the_request_allows_is_rejected(stub_grounding):
+    short = REQ.model_copy(update={"max_length": 5})
+    out = Guard(fallback=Fallback()).check([reason("Light at 0.9 kg for all of your long hikes.")], [short])
+    assert out[0].path == "fallback" and "length: 10 words, the request allows 5" in out[0].notes[-1]
+    zh = REQ_ZH.model_copy(update={"max_length": 6})
+    assert Guard(fallback=Fallback()).check([reason("轻便好带，适合徒步。")], [zh])[0].path == "fallback"
+
+
+def test_build_guard_uses_the_catalog_and_fits_the_fallback_on_the_references():
+    from recreason.data.dataset import Dataset
+    from recreason.data.schema import Item, Reference, User
+
+    items = [Item(item_id="c", title="TrailLite Chair", attributes={"colour": "olive", "weight": "0.9 kg"}),
+             Item(item_id="d", title="Camp Stove", attributes={"colour": "red", "fuel": ["gas", "  "]})]
+    refs = [Reference(user_id="u", item_id="c", text="The TrailLite Chair is light for your hikes.", language="en")]
+    ds = Dataset.from_records(items, [User(user_id="u", interests=["hiking"])], [], refs)
+    assert catalog_values(ds) == {"olive", "0.9 kg", "red", "gas"}
+    guard = build_guard(ds)
+    assert guard.catalog_values == catalog_values(ds) and guard.fallback.name == "template"
+    assert guard.fallback.state["opener"]  # fitted on the one reference
+    assert build_guard().fallback.state["opener"] == {}  # nothing to learn from: unfitted

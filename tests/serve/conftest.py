@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from recreason.data.dataset import Dataset
-from recreason.data.schema import Interaction, Item, User
+from recreason.data.schema import Interaction, Item, Reference, User
 from recreason.reasons.base import Evidence, Fact, Generator, Reason
 from recreason.serve.experiments import ExperimentConfig
 
@@ -47,7 +47,10 @@ def tiny_dataset() -> Dataset:
             ("u_x", "p1", "view", None, None), ("u_y", "p2", "click", None, None), ("u_y", "e2", "purchase", None, None)]
     inter = [Interaction(user_id=u, item_id=i, event=e, rating=r, review=t, timestamp=t0 + timedelta(hours=n))
              for n, (u, i, e, r, t) in enumerate(rows)]
-    return Dataset.from_records(items, users, inter, name="tiny")
+    refs = [Reference(user_id="u_zh", item_id="p1", text="续航很给力，屏幕也清晰，适合喜欢电子产品的你。", language="zh"),
+            Reference(user_id="u_en", item_id="e1", text="Roomy tent with a quick setup for your camping trips.",
+                      language="en")]
+    return Dataset.from_records(items, users, inter, refs, name="tiny")
 
 
 class FakeGenerator(Generator):
@@ -79,18 +82,19 @@ def experiments(weights=(1, 1, 1)) -> ExperimentConfig:
 
 
 class PassGuard:
-    """A stand-in for recreason.guard.pipeline.Guard().check that keeps every reason and counts its calls."""
+    """A stand-in for recreason.guard.pipeline.Guard that keeps every reason and counts its calls."""
 
-    def __init__(self):
+    def __init__(self, check=None):
         self.calls = 0
+        self._check = check
 
-    def __call__(self, reasons, requests, regenerate=None):
+    def check(self, reasons, requests, regenerate=None):
         assert len(reasons) == len(requests) and callable(regenerate)
         self.calls += 1
-        return reasons
+        return self._check(reasons, requests, regenerate) if self._check else reasons
 
 
-def make_services(tmp_path: Path, generators: dict | None = None, db_url: str | None = None, guard="pass",
+def make_services(tmp_path: Path, generators: dict | None = None, db_url: str | None = None, guard=None,
                   **settings):
     from recreason.rank import PopularityRanker
     from recreason.serve.metrics import Metrics
@@ -112,9 +116,8 @@ def make_services(tmp_path: Path, generators: dict | None = None, db_url: str | 
     ds = tiny_dataset()
     metrics = Metrics()
     store = Store(s.db_url)
-    reasons = ReasonService(metrics, store, factory=factory, guard=PassGuard() if guard == "pass" else guard,
-                            timeout_s=s.llm_timeout_s, workers=s.llm_workers, queue=s.llm_queue,
-                            online=s.llm_online, allow_unchecked=s.allow_unchecked)
+    reasons = ReasonService(metrics, guard or PassGuard(), store, factory=factory, timeout_s=s.llm_timeout_s,
+                            workers=s.llm_workers, queue=s.llm_queue, online=s.llm_online)
     return Services(s, ds, Profiles(ds), PopularityRanker().fit(ds), store, experiments(), reasons, metrics,
                     "popularity (test)")
 

@@ -8,7 +8,7 @@ import time
 from recreason.serve.experiments import Variant
 from recreason.serve.reasons import ReasonService
 
-from .conftest import FakeGenerator, make_services
+from .conftest import ADMIN_KEY, EVENT_KEY, FakeGenerator, PassGuard, make_services, write_workspace
 
 LLM = Variant(name="llm", strategy="llm")
 TEMPLATE = Variant(name="template", strategy="template")
@@ -101,36 +101,39 @@ def test_even_a_failing_template_gives_items_without_reasons_not_an_error(tmp_pa
 
 
 def test_the_guard_sees_every_generated_reason_and_can_replace_it(tmp_path):
-    def guard(reasons, requests, regenerate):
+    def check(reasons, requests, regenerate):
         return [r.model_copy(update={"text": "checked: " + r.text, "path": "regenerated"}) for r in reasons]
 
-    svc = make_services(tmp_path, guard=guard)
+    svc = make_services(tmp_path, guard=PassGuard(check))
     out = run(svc.reasons.get(LLM, svc.requests("u_zh", ["p1"], None, None)))
     assert out[0].reason.text == "checked: llm: 最新款智能手机" and out[0].reason.path == "regenerated"
     svc.close()
 
 
-def test_without_the_guard_only_the_template_is_served_and_nothing_unchecked_is_cached(tmp_path):
-    llm = FakeGenerator("llm")
-    svc = make_services(tmp_path, {"template": FakeGenerator("template"), "llm": llm}, guard=None)
-    reqs = svc.requests("u_zh", ["p1"], None, None)
-    out = run(svc.reasons.get(LLM, reqs))
-    assert out[0].reason.generator == "template" and llm.calls == 0
-    assert "llm needs the guard (not installed)" in out[0].reason.notes and fallback_count(svc, "unchecked") == 1
-    assert run(svc.reasons.get(TEMPLATE, reqs))[0].reason.generator == "template"
-    made = svc.precompute(["u_zh"], k=2, variants=[LLM, TEMPLATE])
-    assert made["template"] == 2 and made["llm"].startswith("skipped: the guard") and llm.calls == 0
-    svc.close()
-    svc = make_services(tmp_path / "b", {"template": FakeGenerator("template"), "llm": llm}, guard=None,
-                        allow_unchecked=True)
-    assert run(svc.reasons.get(LLM, reqs))[0].reason.generator == "llm"
-    svc.close()
+def test_serving_builds_the_same_guard_as_everyone_else(tmp_path):
+    """Catalog values for grounding, a fallback fitted on the workspace's references, and the template
+    variant is that fallback: what build_guard gives the CLI and the benchmarks."""
+    from recreason.guard.pipeline import build_guard, catalog_values
+    from recreason.serve.services import Services
+    from recreason.serve.settings import Settings
+
+    folder = write_workspace(tmp_path / "ws")
+    svc = Services.from_settings(Settings(workspace=folder, warm_profiles=False, warm_llm=False,
+                                          event_keys=[EVENT_KEY], admin_keys=[ADMIN_KEY]))
+    try:
+        guard = svc.reasons.guard
+        assert guard.catalog_values == catalog_values(svc.dataset) and guard.catalog_values
+        assert svc.reasons.generator(TEMPLATE) is guard.fallback
+        expected = build_guard(svc.dataset).fallback
+        assert guard.fallback.state == expected.state and guard.fallback.state["opener"]  # fitted, the same way
+    finally:
+        svc.close()
 
 
 def test_none_strategy_gives_no_reasons():
     from recreason.serve.metrics import Metrics
 
-    svc = ReasonService(Metrics(), factory=lambda v: FakeGenerator())
+    svc = ReasonService(Metrics(), PassGuard(), factory=lambda v: FakeGenerator())
     assert run(svc.get(Variant(name="n", strategy="none"), [object(), object()])) == [None, None]
 
 

@@ -71,8 +71,9 @@ def register(app: typer.Typer, train_app: typer.Typer) -> None:
         """Build the synthetic bilingual sample and show top-k items with LLM-written reasons and evidence."""
         from recreason.cli.ingest import print_report
         from recreason.cli.profile import show_user
-        from recreason.cli.reasons import guarded, show_reason
+        from recreason.cli.reasons import show_reason
         from recreason.data.ingest import ingest_to_workspace
+        from recreason.guard.pipeline import build_guard, write_reasons
         from recreason.reasons.examples import RequestBuilder
         from recreason.sample import write_sample
 
@@ -88,11 +89,13 @@ def register(app: typer.Typer, train_app: typer.Typer) -> None:
         builder = RequestBuilder(dataset)
         typer.secho(f"4. reason generator: {generator}", bold=True)
         gen = _generator(generator, dataset, builder)
+        guard = build_guard(dataset, fallback=gen if gen.name == "template" else None)
         for user_id in _pick_users(dataset, users):
             typer.echo("")
             show_user(builder.user(user_id))
             recs = model.recommend(user_id, k=k)
             requests = [builder.request(user_id, item_id) for item_id, _ in recs]
-            for (item_id, score), request, reason in zip(recs, requests, guarded(gen, requests), strict=True):
+            for (item_id, score), request, reason in zip(recs, requests, write_reasons(gen, requests, guard),
+                                                           strict=True):
                 typer.secho(f"  -> {item_id}  {request.item.title}  (score {score:.3f})", fg=typer.colors.CYAN)
                 show_reason(reason)

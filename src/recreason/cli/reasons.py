@@ -48,16 +48,6 @@ def load_generator(model: Path | None, generator: str | None, config: dict | Non
         return make_generator("template")
 
 
-def guarded(gen, requests):
-    """Generate and pass every reason through the guard (grounding, compliance, fallback)."""
-    reasons = gen.generate(requests)
-    try:
-        from recreason.guard.pipeline import Guard
-    except ImportError:
-        return reasons
-    return Guard().check(reasons, requests, regenerate=gen.generate)
-
-
 def show_reason(reason, request=None) -> None:
     typer.secho(reason.text, bold=True)
     typer.echo(f"  generator {reason.generator} ({reason.path}), {reason.language}, {reason.seconds * 1000:.0f} ms")
@@ -117,6 +107,7 @@ def register(app: typer.Typer, train_app: typer.Typer) -> None:
     ) -> None:
         """Write one reason why USER would like ITEM, with its evidence."""
         from recreason.data import workspace as ws
+        from recreason.guard.pipeline import build_guard, write_reasons
         from recreason.reasons.examples import RequestBuilder
 
         builder = RequestBuilder(ws.load(workspace))
@@ -126,5 +117,5 @@ def register(app: typer.Typer, train_app: typer.Typer) -> None:
             raise UnknownId(f"unknown user id {user!r} in workspace {workspace}")
         request = builder.request(user, item, language=lang)
         gen = load_generator(model, generator)
-        reason = guarded(gen, [request])[0]
+        reason = write_reasons(gen, [request], build_guard(builder.dataset))[0]
         typer.echo(reason.model_dump_json(indent=2)) if as_json else show_reason(reason, request)

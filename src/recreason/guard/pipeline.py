@@ -1,8 +1,15 @@
-"""The guard every generator's output passes through: grounding + compliance, regenerate once, fall back.
+"""The one reason pipeline: generate → check → regenerate once → fall back to a fitted template.
+
+``write_reasons(generator, requests, guard)`` is the path every caller takes (CLI, server, batch jobs,
+evaluation and benchmarks); ``build_guard(dataset)`` builds the guard they share, from the catalog's own
+values and with a template generator fitted on the workspace's references as the fallback.
 
 For each reason, ``Guard.check`` looks for
 
 * an empty reason (the generator produced nothing usable),
+* a reason in the wrong language (``recreason.text``: a Chinese request gets Chinese text, an English one
+  no Han text beyond the item's own names),
+* a reason longer than the request's ``max_length`` (``Language.length``, the one measure),
 * unsupported claims (``recreason.guard.grounding.find_unsupported``: numbers and units, catalog
   attribute values, aspects copied from the user's profile),
 * banned terms (``recreason.guard.compliance``). A banned term in a clause that can go is dropped
@@ -11,14 +18,11 @@ For each reason, ``Guard.check`` looks for
   miner that reads reviews ("a small battery life", "续航不好"). A reason argues for the item; small
   models sometimes copy a complaint from a review or a shot.
 
-Failed reasons are regenerated once, in one batch, and checked again; what still fails is replaced
-by the fallback generator (the template generator by default), whose reasons are built from the
-item's own facts. ``Reason.path`` says which path produced each reason ("primary", "regenerated",
-"fallback") and ``notes`` say why ("guard: number '1.9 kg' is not in the item's data", ...).
-
-``regenerate`` may be a callable taking requests, or a Generator. When it is a generator's bound
-``generate`` and that generator has a ``regenerate`` method (``LLMGenerator`` does: it samples with
-another seed), the latter is used, since greedy decoding would only repeat the rejected reason.
+Failed reasons get one more try through ``Generator.regenerate`` (sampling generators sample again with
+another seed; deterministic ones return None and skip it), in one batch, and are checked again; what
+still fails is replaced by the fallback generator, whose reasons are built from the item's own facts.
+``Reason.path`` says which path produced each reason ("primary", "regenerated", "fallback") and
+``notes`` say why ("guard: number '1.9 kg' is not in the item's data", ...).
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from recreason.aspects import extract
+from recreason.data.dataset import Dataset
 from recreason.guard.compliance import BannedTerms, drop_clauses
 from recreason.guard.grounding import find_unsupported
 from recreason.reasons.base import Generator, Reason, ReasonRequest
@@ -59,22 +64,10 @@ class GuardStats:
             self.problems[kind] = self.problems.get(kind, 0) + 1
 
 
-def _regenerator(regenerate) -> Callable[[Sequence[ReasonRequest]], list[Reason]] | None:
-    if regenerate is None:
-        return None
-    if isinstance(regenerate, Generator):
-        owner = regenerate
-    else:
-        owner = getattr(regenerate, "__self__", None)
-        if not (isinstance(owner, Generator) and getattr(regenerate, "__name__", "") == "generate"):
-            return regenerate
-    return getattr(owner, "regenerate", owner.generate)
-
-
 class Guard:
     """Grounding and compliance checks with one regeneration and a fallback generator."""
 
-    def __init__(self, fallback: Generator | None = None,
+    def __init__(self, fallback: Generator,
                  banned_terms: BannedTerms | Sequence[str | Path] | str | Path | None = None,
                  grounding: bool = True, catalog_values: set[str] | None = None, drop_clause: bool = True,
                  tone: bool = True):
@@ -91,10 +84,6 @@ class Guard:
 
     @property
     def fallback(self) -> Generator:
-        if self._fallback is None:
-            from recreason.reasons import make_generator
-
-            self._fallback = make_generator("template")
         return self._fallback
 
     def verdict(self, reason: Reason, request: ReasonRequest) -> Verdict:
@@ -110,7 +99,12 @@ class Guard:
             v.notes.append("guard: dropped a clause with banned term(s) " + ", ".join(f"'{h.span}'" for h in hits))
             v.text, hits = shorter, []
         v.problems += [f"banned: '{h.span}' (banned term {h.term!r})" for h in hits]
-        lang = reason.language if reason.language in ("zh", "en") else None
+        lang = request.lang
+        names = [request.item.title or "", request.item.brand or "", *map(str, request.item.attributes.values())]
+        if not lang.reads_as(v.text, names):
+            v.problems.append(f"language: the reason is not in {lang} ({lang.name} was asked for)")
+        if not lang.fits(v.text, request.max_length):
+            v.problems.append(f"length: {lang.length(v.text)} {lang.unit}, the request allows {request.max_length}")
         if self.tone:
             v.problems += [f"negative: '{a.feature} {a.opinion}' (a reason speaks for the item, not against it)"
                            for a in extract(v.text) if a.sentiment < 0]  # language per sentence
@@ -125,8 +119,11 @@ class Guard:
                                          "notes": [*reason.notes, *notes, *v.notes]})
 
     def check(self, reasons: Sequence[Reason], requests: Sequence[ReasonRequest],
-              regenerate: Callable | Generator | None = None) -> list[Reason]:
-        """The reasons that pass, regenerated ones where they pass, fallback reasons for the rest."""
+              regenerate: Callable[[Sequence[ReasonRequest]], list[Reason] | None] | None = None) -> list[Reason]:
+        """The reasons that pass, regenerated ones where they pass, fallback reasons for the rest.
+
+        ``regenerate`` (usually ``Generator.regenerate``) makes a second try for the failed requests, or
+        returns None when it has none."""
         if len(reasons) != len(requests):
             raise ValueError(f"{len(reasons)} reasons for {len(requests)} requests")
         out: list[Reason | None] = [None] * len(reasons)
@@ -141,10 +138,9 @@ class Guard:
             else:
                 self.stats.count(v.problems)
                 failed[i] = v.problems
-        regen = _regenerator(regenerate)
-        if failed and regen is not None:
-            idx = list(failed)
-            for i, r in zip(idx, regen([requests[i] for i in idx])):
+        again = regenerate([requests[i] for i in failed]) if failed and regenerate is not None else None
+        if again is not None:
+            for i, r in zip(list(failed), again, strict=True):
                 v = self.verdict(r, requests[i])
                 if v.ok:
                     self.stats.regenerated += 1
@@ -163,3 +159,49 @@ class Guard:
                 out[i] = r.model_copy(update={"path": "fallback", "notes": [*r.notes, *notes],
                                               "seconds": r.seconds + reasons[i].seconds})
         return [r for r in out if r is not None]
+
+
+def write_reasons(generator: Generator, requests: Sequence[ReasonRequest], guard: Guard) -> list[Reason]:
+    """The one reason pipeline: ``generator`` writes, ``guard`` checks, rejected reasons get the generator's
+    one regeneration and then the guard's fitted fallback. One reason per request, in order."""
+    requests = list(requests)
+    if not requests:
+        return []
+    return guard.check(generator.generate(requests), requests, regenerate=generator.regenerate)
+
+
+def catalog_values(dataset: Dataset) -> set[str]:
+    """Every categorical attribute value of the catalog (colours, materials, genres ...): the values a reason
+    may name only when the item has them (``grounding``'s attribute-value rule)."""
+    from recreason.data.schema import load_json
+
+    values: set[str] = set()
+    for raw in dataset.items["attributes"]:
+        attrs = load_json(raw) if isinstance(raw, str) else (raw or {})
+        for v in attrs.values():
+            for x in (v if isinstance(v, list) else [v]):
+                if isinstance(x, str) and x.strip():
+                    values.add(x.strip())
+    return values
+
+
+#: references the fallback template learns from at most (fitting grows with them; a sample says enough)
+FALLBACK_FIT_ROWS = 5_000
+
+
+def build_guard(dataset: Dataset | None = None, *, fallback: Generator | None = None, split: str = "train",
+                banned_terms: BannedTerms | Sequence[str | Path] | str | Path | None = None,
+                grounding: bool = True, tone: bool = True, drop_clause: bool = True) -> Guard:
+    """The guard every caller shares: the catalog's values for grounding, and as the fallback ``fallback`` or
+    a template generator fitted on ``dataset``'s references in ``split`` (all splits when None; at most
+    ``FALLBACK_FIT_ROWS``, a seeded sample beyond that); an unfitted template when there are none."""
+    if fallback is None:
+        from recreason.reasons import make_generator
+        from recreason.reasons.examples import RequestBuilder
+
+        fallback = make_generator("template")
+        if dataset is not None and len(dataset.references):
+            fallback.fit(RequestBuilder(dataset).examples([split] if split else None, limit=FALLBACK_FIT_ROWS))
+    values = catalog_values(dataset) if dataset is not None and len(dataset.items) else None
+    return Guard(fallback=fallback, banned_terms=banned_terms, grounding=grounding, catalog_values=values,
+                 drop_clause=drop_clause, tone=tone)

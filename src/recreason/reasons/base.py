@@ -88,6 +88,11 @@ class Generator(ABC):
     def generate(self, requests: Sequence[ReasonRequest]) -> list[Reason]:
         """One reason per request, in order."""
 
+    def regenerate(self, requests: Sequence[ReasonRequest], attempt: int = 1) -> list[Reason] | None:
+        """Another try at reasons the guard rejected, or None when the generator would only repeat itself
+        (deterministic generators: the template, greedy decoding). Sampling generators override it."""
+        return None
+
     def config(self) -> dict[str, Any]:
         """JSON-able settings needed to rebuild the generator."""
         return {}

@@ -54,12 +54,16 @@ class RequestBuilder:
     def request(self, user_id: str | None, item_id: str, **kwargs) -> ReasonRequest:
         return ReasonRequest(user=self.user(user_id), item=self.item(item_id), **kwargs)
 
-    def examples(self, splits: Iterable[str] | None = ("train",)) -> list[TrainingExample]:
-        """One example per reference row in ``splits`` (all rows when ``splits`` is None)."""
+    def examples(self, splits: Iterable[str] | None = ("train",), limit: int | None = None,
+                 seed: int = 0) -> list[TrainingExample]:
+        """One example per reference row in ``splits`` (all rows when ``splits`` is None; rows without a
+        split count as train); at most ``limit`` of them, a seeded sample when there are more."""
         refs = self.dataset.references
         if splits is not None:
             splits = list(splits)
             refs = refs[refs["split"].isin(splits) | (refs["split"].isna() if "train" in splits else False)]
+        if limit is not None and len(refs) > limit:
+            refs = refs.sample(limit, random_state=seed).sort_index()
         out = []
         for row in refs.itertuples(index=False):
             feature = row.feature if isinstance(row.feature, str) else None

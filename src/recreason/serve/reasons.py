@@ -12,10 +12,11 @@ For one variant and a batch of requests (one user's top-k), ``ReasonService.get`
    With ``online=False`` slow generators never run on the request path: only their precomputed reasons
    are served, and the template on a miss (for small machines where the LLM would starve the server).
 
-Every generated reason goes through the guard (``recreason.guard.pipeline.Guard``). Without the guard only
-the template (which copies every fact from the profiles) is served: other generators' free text is
-replaced by the template (cause ``unchecked``) unless ``allow_unchecked``. Strategy ``none`` gives no
-reasons (the control arm of "does a reason help at all").
+Every reason is written by the one pipeline (``recreason.guard.pipeline.write_reasons``) with the guard the
+service is given (``build_guard``: the catalog's values, a template fitted on the workspace's references as
+the fallback; the same guard the CLI and the benchmarks build). The plain template variant *is* that
+fitted fallback generator. This LRU (and the store behind it) is the one reason cache: generators keep none.
+Strategy ``none`` gives no reasons (the control arm of "does a reason help at all").
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass
 
+from recreason.guard.pipeline import Guard, write_reasons
 from recreason.reasons.base import Generator, Reason, ReasonRequest
 from recreason.serve.experiments import Variant
 from recreason.serve.metrics import Metrics
@@ -43,10 +45,6 @@ NONE = "none"
 
 class Unavailable(Exception):
     """The variant's generator could not be built."""
-
-
-class Unchecked(RuntimeError):
-    """Reasons of a free-text generator would be stored or served without the guard."""
 
 
 @dataclass(frozen=True)
@@ -119,15 +117,6 @@ def default_factory(variant: Variant) -> Generator:
     return make_generator(variant.strategy, **variant.config)
 
 
-def default_guard():
-    """The guard's ``check`` if the guard package is installed, else None."""
-    try:
-        from recreason.guard.pipeline import Guard
-    except ImportError:
-        return None
-    return Guard().check
-
-
 def cache_key(variant: Variant, request: ReasonRequest, fingerprints: dict | None = None) -> str:
     """What a reason depends on: the variant, both profiles (by content), language, length and context.
 
@@ -143,20 +132,26 @@ def cache_key(variant: Variant, request: ReasonRequest, fingerprints: dict | Non
 
 
 class ReasonService:
-    def __init__(self, metrics: Metrics, store=None, factory: Callable[[Variant], Generator] = default_factory,
-                 guard: Callable | None = None, timeout_s: float = 1.0, workers: int = 1, queue: int = 4,
-                 cache_size: int = 200_000, online: bool = True, allow_unchecked: bool = False):
-        self.metrics, self.store, self.factory, self.guard = metrics, store, factory, guard
+    def __init__(self, metrics: Metrics, guard: Guard, store=None, factory: Callable[[Variant], Generator] | None = None,
+                 timeout_s: float = 1.0, workers: int = 1, queue: int = 4, cache_size: int = 200_000,
+                 online: bool = True):
+        self.metrics, self.store, self.guard = metrics, store, guard
+        self.factory = factory or self._factory
         self.timeout_s, self.max_pending, self.online, self.workers = timeout_s, workers + queue, online, workers
         self.cache = LRU(cache_size)
         self.pool = DaemonPool(workers)
         self._generators: dict[str, tuple[Generator | Exception, float]] = {}
         self.retry_s = 60.0  # a generator that failed to build is tried again after this long
-        self.allow_unchecked = allow_unchecked
         self._lock = threading.Lock()  # the pending count (held briefly, also on the event loop)
         self._build_lock = threading.Lock()  # building generators (held long, never on the event loop)
         self._pending = 0
         self._persisted: set[str] = set()  # keys in the store (read at start or written since)
+
+    def _factory(self, variant: Variant) -> Generator:
+        """The plain template variant is the guard's fitted fallback; other variants are built or loaded."""
+        if variant.model is None and variant.strategy == TEMPLATE.strategy and not variant.config:
+            return self.guard.fallback
+        return default_factory(variant)
 
     def close(self) -> None:
         self.pool.shutdown(self.workers)
@@ -206,10 +201,7 @@ class ReasonService:
     def _write(self, variant: Variant, requests: Sequence[ReasonRequest], keys: Sequence[str],
                persist: bool) -> list[Reason]:
         """Generate, guard and cache (memory; also the store when ``persist``)."""
-        gen = self.generator(variant)
-        reasons = gen.generate(requests)
-        if self.guard is not None:
-            reasons = self.guard(reasons, list(requests), regenerate=gen.generate)
+        reasons = write_reasons(self.generator(variant), requests, self.guard)
         for key, reason in zip(keys, reasons, strict=True):
             self.cache.put(key, reason)
         if persist and self.store is not None:
@@ -233,7 +225,7 @@ class ReasonService:
         """Write (and cache in memory) the variant's reasons for ``requests`` now: loads what loads lazily."""
         if variant.key == TEMPLATE.key:
             self._template(requests)
-        elif self.guard is not None or self.allow_unchecked:
+        else:
             self._write(variant, requests, [cache_key(variant, r) for r in requests], persist=False)
 
     def _fallback(self, requests: Sequence[ReasonRequest], cause: str, note: str) -> list[Served]:
@@ -258,8 +250,6 @@ class ReasonService:
     async def _slow(self, variant: Variant, requests: list[ReasonRequest], keys: list[str]) -> list[Served]:
         if not self.online:
             return self._fallback(requests, "not_precomputed", f"{variant.strategy} reason not precomputed")
-        if self.guard is None and not self.allow_unchecked:
-            return self._fallback(requests, "unchecked", f"{variant.strategy} needs the guard (not installed)")
         if self._failed_recently(variant):
             return self._fallback(requests, "unavailable", f"{variant.strategy} unavailable")
         with self._lock:
@@ -317,9 +307,6 @@ class ReasonService:
         """Write and store reasons for ``requests`` now, with no timeout; returns how many were new."""
         if variant.strategy == NONE:
             return 0
-        if self.guard is None and not self.allow_unchecked and variant.key != TEMPLATE.key:
-            raise Unchecked(f"the guard (recreason.guard.pipeline) is not installed: refusing to cache unchecked "
-                            f"{variant.strategy} reasons (RECREASON_ALLOW_UNCHECKED=true overrides)")
         keys = [cache_key(variant, r) for r in requests]
         todo = [n for n, k in enumerate(keys) if k not in self._persisted]
         for start in range(0, len(todo), batch):

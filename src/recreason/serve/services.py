@@ -14,11 +14,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from recreason.data.dataset import Dataset
+from recreason.guard.pipeline import build_guard
 from recreason.profiles import ItemProfile, ProfileBuilder, UserProfile
 from recreason.reasons.base import ReasonRequest
 from recreason.serve.experiments import ExperimentConfig, Variant, load_config
 from recreason.serve.metrics import Metrics
-from recreason.serve.reasons import LRU, TEMPLATE, ReasonService, Unchecked, default_guard
+from recreason.serve.reasons import LRU, TEMPLATE, ReasonService
 from recreason.serve.settings import Settings
 from recreason.serve.store import Store
 
@@ -87,10 +88,10 @@ class Services:
         if settings.warm_profiles:
             profiles.warm()
         store = Store(settings.db_url)
-        reasons = ReasonService(metrics, store, guard=default_guard(), timeout_s=settings.llm_timeout_s,
+        guard = build_guard(dataset)
+        reasons = ReasonService(metrics, guard, store, timeout_s=settings.llm_timeout_s,
                                 workers=settings.llm_workers, queue=settings.llm_queue,
-                                cache_size=settings.cache_size, online=settings.llm_online,
-                                allow_unchecked=settings.allow_unchecked)
+                                cache_size=settings.cache_size, online=settings.llm_online)
         warmed = reasons.warm_from_store()
         services = cls(settings, dataset, profiles, ranker, store, load_config(settings.experiments), reasons,
                        metrics, name)
@@ -151,19 +152,14 @@ class Services:
     def precompute(self, users: Sequence[str], k: int, variants: Sequence[Variant] | None = None,
                    lang: str | None = None) -> dict[str, int | str]:
         """Write and store reasons for each user's top-k under every variant (or ``variants``): how many new
-        reasons per variant, or why a variant was skipped (its free text cannot be checked: no guard)."""
+        reasons per variant."""
         variants = variants or self.experiments.variants()
         out: dict[str, int | str] = {}
         for variant in {v.key: v for v in variants}.values():
             made = 0
-            try:
-                for user_id in users:
-                    items, _ = self.recommend(user_id, k)
-                    made += self.reasons.precompute(variant, self.requests(user_id, [i for i, _ in items], lang, None))
-            except Unchecked as err:
-                log.warning("precompute %s skipped: %s", variant.name, err)
-                out[variant.name] = f"skipped: {err}"
-                continue
+            for user_id in users:
+                items, _ = self.recommend(user_id, k)
+                made += self.reasons.precompute(variant, self.requests(user_id, [i for i, _ in items], lang, None))
             out[variant.name] = made
         return out
 

@@ -27,7 +27,6 @@ class Settings(BaseSettings):
     admin_keys: Keys = Field(default_factory=list, description="API keys for experiment reports and the console.")
     llm_timeout_s: float = Field(default=1.0, gt=0, description="Longest wait for the LLM before the template.")
     llm_online: bool = Field(default=True, description="Run the LLM on a cache miss; false: precomputed only.")
-    allow_unchecked: bool = Field(default=False, description="Serve LLM reasons even without the guard installed.")
     llm_workers: int = Field(default=1, ge=1, description="Threads running the LLM.")
     llm_queue: int = Field(default=4, ge=0, description="LLM jobs allowed to wait; beyond: template at once.")
     max_body_bytes: int = Field(default=64 * 1024, ge=1024, description="Largest request body accepted.")

@@ -48,6 +48,7 @@ class Language(str):
     """A language code with its rules. Use the instances ``ZH`` and ``EN`` (or ``language(code)``)."""
 
     code: ClassVar[str]
+    name: ClassVar[str]  # in English, for messages
     unit: ClassVar[str]  # what ``length`` counts: "words" or "characters"
     list_sep: ClassVar[str]
     clause_sep: ClassVar[str]
@@ -137,13 +138,18 @@ class Language(str):
         """Whether ``text`` can stand inside a reason in this language."""
         raise NotImplementedError
 
+    def reads_as(self, text: str, names=()) -> bool:
+        """Whether a reason ``text`` is written in this language, ``names`` (the item's title, brand and
+        values, which may be in any script) aside."""
+        raise NotImplementedError
+
     @cached_property
     def stop_words(self) -> frozenset[str]:
         return _word_file(f"{self.code}_stopwords.txt")
 
 
 class Chinese(Language):
-    code = "zh"
+    code, name = "zh", "Chinese"
     unit = "characters"
     list_sep, clause_sep, label_sep, word_sep, full_stop = "、", "；", "：", "", "。"
     clause_marks = "，；、,;"
@@ -180,9 +186,14 @@ class Chinese(Language):
         # Han text, or a short Latin name such as "5G" or "Kindle" (brands and models read fine here)
         return has_han(text) or len(text.split()) <= 2
 
+    def reads_as(self, text: str, names=()) -> bool:
+        for n in sorted((n for n in names if n), key=len, reverse=True):
+            text = text.replace(n, " ")
+        return has_han(text) or not latin_count(text)
+
 
 class English(Language):
-    code = "en"
+    code, name = "en", "English"
     unit = "words"
     list_sep, clause_sep, label_sep, word_sep, full_stop = ", ", "; ", ": ", " ", "."
     clause_marks = ",;"
@@ -214,6 +225,11 @@ class English(Language):
 
     def in_script(self, text: str) -> bool:
         # no Han text in an English reason (a Chinese reviewer's "续航" would otherwise land in it)
+        return not has_han(text)
+
+    def reads_as(self, text: str, names=()) -> bool:
+        for n in sorted((n for n in names if n), key=len, reverse=True):
+            text = text.replace(n, " ")
         return not has_han(text)
 
 

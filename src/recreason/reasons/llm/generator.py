@@ -7,21 +7,16 @@ the few-shot pool (and, with ``finetune=True``, first trains a LoRA adapter on t
 ``recreason.reasons.llm.finetune`` and then serves the base model + adapter with zero-shot prompts, the format
 it was trained on). ``generate`` builds
 one completion prompt per request, sends the uncached ones to the backend in one batch, and cuts each
-continuation to a reason (``recreason.reasons.llm.prompts.postprocess``). Results are cached in memory and,
-with ``cache_dir``, in SQLite, keyed by (user-profile fingerprint, item id, model, prompt id,
-prompt text, decoding settings).
+continuation to a reason (``recreason.reasons.llm.prompts.postprocess``). Nothing is cached here: the
+one reason cache sits at the serving boundary (``recreason.serve.reasons``).
 
-The output is *unchecked*: pass it through ``recreason.guard.pipeline.Guard`` (which calls
+The output is *unchecked*: write reasons through ``recreason.guard.pipeline.write_reasons`` (which calls
 ``regenerate`` for rejected reasons: sampled at temperature 0.7 with another seed, since greedy
 decoding would repeat itself).
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
-import sqlite3
-import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -42,23 +37,6 @@ from recreason.reasons.llm.shots import ShotPool
 REGEN_TEMPERATURE = 0.7
 
 
-class _DiskCache:
-    def __init__(self, folder: Path):
-        folder.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(str(folder / "reasons.sqlite"), check_same_thread=False)
-        self._db.execute("CREATE TABLE IF NOT EXISTS reasons (key TEXT PRIMARY KEY, value TEXT)")
-        self._lock = threading.Lock()
-
-    def get(self, key: str) -> dict | None:
-        with self._lock:
-            row = self._db.execute("SELECT value FROM reasons WHERE key = ?", (key,)).fetchone()
-        return json.loads(row[0]) if row else None
-
-    def put(self, key: str, value: dict) -> None:
-        with self._lock, self._db:
-            self._db.execute("INSERT OR REPLACE INTO reasons VALUES (?, ?)", (key, json.dumps(value)))
-
-
 def evidence_for(text: str, req: ReasonRequest) -> Evidence:
     """The item facts and user signals the reason mentions (the profile text when it names none)."""
     low = text.lower()
@@ -75,8 +53,7 @@ class LLMGenerator(Generator):
     def __init__(self, model: str | None = None, prompt_version: str = DEFAULT_VERSION, shots: int = 2,
                  max_tokens: int | None = None, temperature: float = 0.0, seed: int = 0,
                  lora: str | None = None, max_sentences: int = 1, max_length: dict | None = None,
-                 parallel: int = 1, n_ctx: int = 2048, threads: int | None = None,
-                 cache_dir: str | None = None, finetune: bool = False, finetune_config: dict | None = None,
+                 parallel: int = 1, n_ctx: int = 2048, threads: int | None = None, finetune: bool = False, finetune_config: dict | None = None,
                  backend=None):
         self.model = model
         self.prompt_version = prompt_version
@@ -90,23 +67,19 @@ class LLMGenerator(Generator):
         self.parallel = parallel
         self.n_ctx = n_ctx
         self.threads = threads
-        self.cache_dir = cache_dir
         self.finetune = finetune
         self.finetune_config = finetune_config or {}
         self.pool = ShotPool()
         self._backend = backend
         self._injected = backend is not None
         self._lora_ids: dict[tuple, str] = {}
-        self._memory: dict[str, dict] = {}
-        self._disk = _DiskCache(Path(cache_dir)) if cache_dir else None
 
     # ------------------------------------------------------------------ configuration and state
     def config(self) -> dict[str, Any]:
         return {"model": self.model, "prompt_version": self.prompt_version, "shots": self.shots,
                 "max_tokens": self.max_tokens, "temperature": self.temperature, "seed": self.seed,
                 "lora": self.lora, "max_sentences": self.max_sentences, "max_length": self.max_length,
-                "parallel": self.parallel, "n_ctx": self.n_ctx, "threads": self.threads,
-                "cache_dir": self.cache_dir}
+                "parallel": self.parallel, "n_ctx": self.n_ctx, "threads": self.threads}
 
     def save(self, folder: Path) -> Path:
         """Config, shot pool and (copied in) the LoRA adapter, so the folder stands alone."""
@@ -198,63 +171,38 @@ class LLMGenerator(Generator):
                  for s in chosen]
         return template.render(query, shots, defaults=self.shots > 0), template, query
 
-    def _key(self, req: ReasonRequest, prompt: str, variant: str) -> str:
-        """Cache key: the user's profile fingerprint, the item, the model, the prompt id and the prompt itself
-        (so a changed profile, shot pool, template or cleaning rule is a miss), and the decoding settings."""
-        template = PromptTemplate.load(req.lang if req.lang in ("zh", "en") else "en", self.prompt_version)
-        parts = [req.user.fingerprint(), req.item.item_id, self.model_id, template.id,
-                 hashlib.sha256(prompt.encode()).hexdigest(), str(self.max_sentences),
-                 json.dumps(self.max_length, sort_keys=True), str(req.max_length), str(self.max_tokens), variant]
-        return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
-
-    def _cached(self, key: str) -> dict | None:
-        if key in self._memory:
-            return self._memory[key]
-        if self._disk and (hit := self._disk.get(key)) is not None:
-            self._memory[key] = hit
-            return hit
-        return None
-
-    def _run(self, requests: Sequence[ReasonRequest], temperature: float, seed: int, variant: str,
-             use_cache: bool = True) -> list[Reason]:
+    def _run(self, requests: Sequence[ReasonRequest], temperature: float, seed: int) -> list[Reason]:
         requests = list(requests)
         built = [self.prompt(r) for r in requests]
-        keys = [self._key(r, prompt, variant) for r, (prompt, _, _) in zip(requests, built)]
-        todo = [i for i, k in enumerate(keys) if not (use_cache and self._cached(k))]
+        done: dict[int, dict] = {}
         by_lang: dict[str, list[int]] = {}
-        for i in todo:
-            by_lang.setdefault(built[i][1].lang, []).append(i)
+        for i, (_, template, _) in enumerate(built):
+            by_lang.setdefault(template.lang, []).append(i)
         for lang, idx in by_lang.items():
             outs = self.backend.complete([built[i][0] for i in idx], max_tokens=self._token_budget(lang),
                                          stop=stops(lang, self.max_sentences), temperature=temperature,
                                          seed=seed)
             for i, c in zip(idx, outs):
                 limits = [n for n in (self.max_length.get(lang), requests[i].max_length) if n]
-                text = postprocess(c.text, lang, self.max_sentences, min(limits) if limits else None)
-                value = {"text": text, "raw": c.text, "tokens": c.tokens, "seconds": c.seconds,
-                         "finish": c.finish, "dropped": len(built[i][2].dropped)}
-                self._memory[keys[i]] = value
-                if self._disk:
-                    self._disk.put(keys[i], value)
+                done[i] = {"text": postprocess(c.text, lang, self.max_sentences, min(limits) if limits else None),
+                           "raw": c.text, "tokens": c.tokens, "seconds": c.seconds, "finish": c.finish}
         out = []
-        for i, (req, (_, template, _)) in enumerate(zip(requests, built)):
-            v = self._memory[keys[i]]
+        for i, (req, (_, template, fields)) in enumerate(zip(requests, built)):
+            v = done[i]
             notes = [f"model {self.model_id}", f"prompt {template.id}",
                      f"{v['tokens']} tokens, finish {v['finish'] or '?'}"]
-            if i not in todo:
-                notes.append("cached")
-            if v["dropped"]:
-                notes.append(f"removed {v['dropped']} instruction-like sentence(s) from the input data")
+            if fields.dropped:
+                notes.append(f"removed {len(fields.dropped)} instruction-like sentence(s) from the input data")
             if not v["text"]:
                 notes.append(f"unusable model output: {v['raw'][:80]!r}")
             out.append(Reason(text=v["text"], language=template.lang, user_id=req.user.user_id,
                               item_id=req.item.item_id, generator=self.name, evidence=evidence_for(v["text"], req),
-                              seconds=0.0 if i not in todo else v["seconds"], notes=notes))
+                              seconds=v["seconds"], notes=notes))
         return out
 
     def generate(self, requests: Sequence[ReasonRequest]) -> list[Reason]:
-        return self._run(requests, self.temperature, self.seed, "primary")
+        return self._run(requests, self.temperature, self.seed)
 
     def regenerate(self, requests: Sequence[ReasonRequest], attempt: int = 1) -> list[Reason]:
         """A second try for reasons the guard rejected: sampled, with another seed."""
-        return self._run(requests, REGEN_TEMPERATURE, self.seed + attempt, f"regen{attempt}")
+        return self._run(requests, REGEN_TEMPERATURE, self.seed + attempt)

@@ -168,16 +168,17 @@ class PeterGenerator(Generator):
             raise RuntimeError("PeterGenerator is not trained: call fit() or Generator.load() first")
         return self.model
 
-    def decode(self, requests: Sequence[ReasonRequest], mode: str | None = None
+    def decode(self, requests: Sequence[ReasonRequest], mode: str | None = None, seed: int | None = None
                ) -> tuple[list[list[str]], list[float], list[float]]:
         """Tokens, summed log-probs and raw predicted ratings per request (batched)."""
         with _threads(self.settings["threads"]):
-            return self._decode(list(requests), mode or self.settings["decoding"])
+            return self._decode(list(requests), mode or self.settings["decoding"],
+                                self.settings["seed"] if seed is None else seed)
 
-    def _decode(self, requests: list[ReasonRequest], mode: str
+    def _decode(self, requests: list[ReasonRequest], mode: str, seed: int
                 ) -> tuple[list[list[str]], list[float], list[float]]:
         model, s = self._require_model(), self.settings
-        gen = torch.Generator().manual_seed(s["seed"])
+        gen = torch.Generator().manual_seed(seed)
         tokens, scores, ratings = [], [], []
         for start in range(0, len(requests), s["gen_batch_size"]):
             chunk = requests[start:start + s["gen_batch_size"]]
@@ -194,17 +195,24 @@ class PeterGenerator(Generator):
         return tokens, scores, ratings
 
     def generate(self, requests: Sequence[ReasonRequest]) -> list[Reason]:
+        return self._reasons(requests)
+
+    def regenerate(self, requests: Sequence[ReasonRequest], attempt: int = 1) -> list[Reason]:
+        """A second try for reasons the guard rejected: top-p sampling with another seed."""
+        return self._reasons(requests, "top_p", self.settings["seed"] + attempt)
+
+    def _reasons(self, requests: Sequence[ReasonRequest], mode: str | None = None,
+                 seed: int | None = None) -> list[Reason]:
         requests = list(requests)
         t0 = time.perf_counter()
-        tokens, _, _ = self.decode(requests)
+        tokens, _, _ = self.decode(requests, mode, seed)
         per = (time.perf_counter() - t0) / max(len(requests), 1)
         out = []
         for req, toks in zip(requests, tokens):
             text = self.vocab.detokenize(toks, req.lang)
-            if req.max_length and req.lang == "zh":
-                while toks and len(text) > req.max_length:
-                    toks = toks[:-1]
-                    text = self.vocab.detokenize(toks, req.lang)
+            while toks and not req.lang.fits(text, req.max_length):  # decoding counts tokens, not the measure
+                toks = toks[:-1]
+                text = self.vocab.detokenize(toks, req.lang)
             out.append(Reason(text=text, language=req.lang, user_id=req.user.user_id,
                               item_id=req.item.item_id, generator=self.name,
                               evidence=self._evidence(req, toks), seconds=per))
