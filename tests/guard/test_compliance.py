@@ -22,6 +22,7 @@ def terms():
     ("采用世界级面料。", "世界级"),
     ("这款面霜能根治痘痘。", "根治"),
     ("效果100%保证。", "100%"),
+    ("It is 100% safe for kids.", "100% safe"),
     ("It is the best in the world.", "best in the world"),
     ("The best burgers in the world.", "best burgers in the world"),
     ("A guaranteed cure for back pain.", "guaranteed cure"),
@@ -38,6 +39,7 @@ def test_default_lists_catch_absolute_claims(terms, text, span):
     "第一次用就爱上了这款耳机。",          # "first time", not a ranking
     "第一季的剧情很精彩。",
     "100%纯棉面料，亲肤透气。",            # a composition, not a promise
+    "A maxi dress in 100% mulberry silk.",  # the same in English (the Chinese rule must not catch it)
     "The user would enjoy the best tacos in Los Angeles.",  # ordinary praise, not absolute
     "A light chair for your hikes.",
     "The securest lock is not claimed here; it is sturdy.",
