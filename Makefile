@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench lint clean
+.PHONY: demo test bench lint clean check
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,6 +16,10 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/pytest
+
+# The fast loop: everything but the real-model, browser and process-kill tests (`make test` runs all).
+check: $(STAMP)
+	$(BIN)/pytest -m "not slow and not model and not browser and not kill"
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks

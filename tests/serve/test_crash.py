@@ -21,7 +21,7 @@ from recreason.serve.store import Store
 
 from .conftest import EVENT_KEY, PG_URL, free_port, start_server, stop_server, write_workspace
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.kill]
 THREADS, BATCH, LOAD_SECONDS = 8, 5, 2.0
 
 

@@ -8,6 +8,7 @@ import uuid
 import pytest
 from sqlalchemy import text
 
+from recreason.data.schema import MAX_ID_CHARS
 from recreason.reasons.base import Evidence, Fact, Reason
 from recreason.serve.store import Store, StoredEvent
 
@@ -99,3 +100,47 @@ def test_sqlite_runs_in_wal_mode_with_full_sync(tmp_path):
         assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert conn.execute(text("PRAGMA synchronous")).scalar() == 2  # FULL
     s.close()
+
+
+def test_ids_as_long_as_the_data_allows_are_stored(store):
+    user, item = "用" * MAX_ID_CHARS, "i" * MAX_ID_CHARS
+    stored = StoredEvent(idempotency_key="long-ids-01", type="click", request_id="r1", user_id=user, item_id=item,
+                         experiment="reasons", variant="template")
+    assert store.add_events([stored]) == [True]
+    with store.engine.connect() as conn:
+        assert conn.execute(text("SELECT user_id, item_id FROM events")).one() == (user, item)
+
+
+def test_narrow_postgresql_id_columns_of_an_older_store_are_widened():
+    """Stores made when API ids had at most 128 characters; PostgreSQL enforces VARCHAR lengths."""
+    if not PG_URL:
+        pytest.skip("RECREASON_TEST_PG_URL is not set (no PostgreSQL server for the store tests)")
+    from sqlalchemy import create_engine, inspect
+
+    schema = f"t_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(PG_URL)
+    with admin.begin() as conn:
+        conn.execute(text(f"CREATE SCHEMA {schema}"))
+        conn.execute(text(
+            f"CREATE TABLE {schema}.events (id SERIAL PRIMARY KEY, idempotency_key VARCHAR(128) NOT NULL UNIQUE, "
+            "type VARCHAR(16) NOT NULL, request_id VARCHAR(64) NOT NULL, user_id VARCHAR(128) NOT NULL, "
+            "item_id VARCHAR(128) NOT NULL, experiment VARCHAR(64) NOT NULL, variant VARCHAR(64) NOT NULL, "
+            "scene VARCHAR(64), client_ts FLOAT, received_at FLOAT NOT NULL)"))
+        conn.execute(text(
+            f"CREATE TABLE {schema}.reason_cache (key VARCHAR(64) PRIMARY KEY, user_id VARCHAR(128) NOT NULL, "
+            "item_id VARCHAR(128) NOT NULL, strategy VARCHAR(64) NOT NULL, reason TEXT NOT NULL, "
+            "created_at FLOAT NOT NULL)"))
+    engine = create_engine(PG_URL, connect_args={"options": f"-csearch_path={schema}"})
+    try:
+        s = Store(PG_URL, engine=engine)
+        widths = {(t, c["name"]): c["type"].length for t in ("events", "reason_cache")
+                  for c in inspect(engine).get_columns(t) if c["name"] in ("user_id", "item_id")}
+        assert set(widths.values()) == {MAX_ID_CHARS}, widths
+        long = StoredEvent(idempotency_key="long-ids-02", type="click", request_id="r1", user_id="u" * 200,
+                           item_id="p1", experiment="reasons", variant="template")
+        assert s.add_events([long]) == [True]
+        s.close()
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        admin.dispose()

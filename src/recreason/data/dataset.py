@@ -17,6 +17,7 @@ import pyarrow as pa
 
 from recreason.data.schema import (
     JSON_COLUMNS,
+    LIST_COLUMNS,
     SCHEMAS,
     TABLES,
     Interaction,
@@ -33,9 +34,13 @@ def empty_frame(table: str) -> pd.DataFrame:
 
 
 def frame_from_arrow(table: pa.Table) -> pd.DataFrame:
-    """Arrow table -> DataFrame; list columns stay Python lists, timestamps tz-aware UTC."""
-    df = table.to_pandas(maps_as_pydicts="strict")
-    for name in ("category", "interests"):
+    """Arrow table -> DataFrame; list columns stay Python lists, timestamps tz-aware UTC.
+
+    pandas metadata (left by ``Table.from_pandas``, e.g. in ``validate.to_native``) is dropped first, so a
+    freshly ingested Dataset has the same dtypes (missing text is NaN, not ``pd.NA``) as a loaded one.
+    """
+    df = table.replace_schema_metadata(None).to_pandas(maps_as_pydicts="strict")
+    for name in sorted(LIST_COLUMNS):
         if name in df.columns:
             values = [list(v) if v is not None else [] for v in df[name]]
             df[name] = pd.Series(values, index=df.index, dtype=object)

@@ -5,26 +5,79 @@ API); the bulk path (millions of interactions) validates whole columns at once i
 the same rules and writes the Arrow schemas below. Ids are always strings (MovieLens' integer ids become
 "1", "2", ...). Free-form maps (item attributes, user demographics, interaction context) are stored in
 Parquet as JSON text, so any key works without a schema change.
+
+This module is the one place that defines the id rule (``ID_PATTERN``, ``id_problem``, ``IdStr``: data
+validation and the HTTP API both use it), the event vocabularies (``EventType`` for behaviour data,
+``ServedEvent`` for the API's experiment events) with their weights, and the column kinds of the tables.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import Annotated, Any
 
 import pyarrow as pa
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 SCHEMA_VERSION = 1
 
-MAX_ID_CHARS = 256
 MAX_TEXT_CHARS = 20_000
+
+# -- ids ----------------------------------------------------------------------------------------------
+# The one id rule, for the data (validate.py, the records below) and the HTTP API (serve): 1 to 256
+# characters of any script (Amazon "A2SUAM1J3GNN3B", MovieLens "1", "用户_01", ids with spaces or "/"
+# inside), no control character (Unicode category Cc: U+0000-U+001F, U+007F-U+009F) anywhere, no
+# whitespace at either end. Data values are trimmed before the check; the API does not trim (an id with
+# whitespace at its ends names nobody in the data, so it is refused).
+MAX_ID_CHARS = 256
+_CONTROL = r"\x00-\x1f\x7f-\x9f"
+#: The id rule as a regular expression (no look-around, so Python ``re`` and pydantic's regex agree).
+ID_PATTERN = rf"^[^\s{_CONTROL}](?:[^{_CONTROL}]{{0,{MAX_ID_CHARS - 2}}}[^\s{_CONTROL}])?$"
+#: Use ``ID_RE.fullmatch``: in Python, ``$`` also matches before a final newline.
+ID_RE = re.compile(ID_PATTERN)
+CONTROL_RE = re.compile(f"[{_CONTROL}]")
+
+
+def id_problem(value: str) -> str | None:
+    """Why ``value`` breaks the id rule, or None when it is a valid id.
+
+    The reason never repeats the value (ids can be personal data, and a control character in an error
+    message or a log is a hazard of its own).
+    """
+    if ID_RE.fullmatch(value):
+        return None
+    if not value:
+        return "empty id"
+    if len(value) > MAX_ID_CHARS:
+        return f"oversized id: {len(value)} characters (limit {MAX_ID_CHARS})"
+    control = CONTROL_RE.search(value)
+    if control:
+        return f"id contains a control character (U+{ord(control.group()):04X} at index {control.start()})"
+    return "id has whitespace at its start or end"
+
+
+def check_id(value: str) -> str:
+    """``value`` if it is a valid id, else ``ValueError`` with the reason (a pydantic validator)."""
+    problem = id_problem(value)
+    if problem:
+        raise ValueError(problem)
+    return value
+
+
+#: A string that follows the id rule (pydantic field type; the JSON schema shows the pattern).
+IdStr = Annotated[str, Field(json_schema_extra={"pattern": ID_PATTERN, "minLength": 1,
+                                                  "maxLength": MAX_ID_CHARS}),
+                  AfterValidator(check_id)]
+
+# -- events -------------------------------------------------------------------------------------------
 
 
 class EventType(StrEnum):
-    """What a user did with an item, weakest to strongest signal of interest."""
+    """What a user did with an item (behaviour data: the interactions table), weakest to strongest
+    signal of interest."""
 
     view = "view"
     click = "click"
@@ -34,7 +87,45 @@ class EventType(StrEnum):
     review = "review"
 
 
-Id = Field(min_length=1, max_length=MAX_ID_CHARS)
+#: The behaviour event types as strings, weakest to strongest.
+EVENT_TYPES: tuple[str, ...] = tuple(e.value for e in EventType)
+
+
+class ServedEvent(StrEnum):
+    """What a client reports about a recommendation the API served (``POST /v1/events``): the steps of
+    the A/B experiment funnel. A serving vocabulary, not behaviour data: its names are the wire format
+    and the experiment report's; ``SERVED_AS_BEHAVIOUR`` says which behaviour event each one is."""
+
+    impression = "impression"
+    click = "click"
+    add_to_cart = "add_to_cart"
+    purchase = "purchase"
+
+
+#: The behaviour event a served event is (when a served-event log is ingested as interactions);
+#: None for an impression: being shown an item is no sign of interest.
+SERVED_AS_BEHAVIOUR: dict[str, str | None] = {
+    ServedEvent.impression.value: None,
+    ServedEvent.click.value: EventType.click.value,
+    ServedEvent.add_to_cart.value: EventType.cart.value,
+    ServedEvent.purchase.value: EventType.purchase.value,
+}
+
+# Two weightings of the same behaviour events, on purpose: they answer different questions.
+#: How much one event adds to a user's interest profile (``recreason.profiles``). Events add up (then
+#: scaled by rating and recency), so these are relative amounts of evidence: a purchase counts as five
+#: views, a review (the user wrote about it) more than a bare rating.
+PROFILE_EVENT_WEIGHTS: dict[str, float] = {
+    "view": 1.0, "click": 2.0, "cart": 3.0, "purchase": 5.0, "rate": 3.0, "review": 4.0,
+}
+#: The implicit-feedback label of a user-item pair for the rankers (``recreason.rank``): a confidence
+#: in (0, 1] where a pair keeps its strongest event (no summing); purchase, rate and review are full
+#: positives (the usual protocol: any rating is a positive), and ``RankerConfig.exclude_from`` cuts on it.
+RANKER_EVENT_WEIGHTS: dict[str, float] = {
+    "view": 0.25, "click": 0.5, "cart": 0.75, "purchase": 1.0, "rate": 1.0, "review": 1.0,
+}
+
+# -- records ------------------------------------------------------------------------------------------
 AttrValue = str | list[str]
 
 
@@ -45,7 +136,7 @@ class _Record(BaseModel):
 class Item(_Record):
     """An item (product, film, place, post ...). ``attributes`` maps a key to one value or several."""
 
-    item_id: str = Id
+    item_id: IdStr
     title: str | None = Field(default=None, max_length=MAX_TEXT_CHARS)
     category: list[str] = Field(default_factory=list, description="category path, broad to narrow")
     attributes: dict[str, AttrValue] = Field(default_factory=dict)
@@ -58,7 +149,7 @@ class Item(_Record):
 class User(_Record):
     """A user. Declared interests serve cold start; ``profile_text`` holds a given textual profile."""
 
-    user_id: str = Id
+    user_id: IdStr
     interests: list[str] = Field(default_factory=list)
     demographics: dict[str, str] = Field(default_factory=dict)
     profile_text: str | None = Field(default=None, max_length=MAX_TEXT_CHARS)
@@ -68,8 +159,8 @@ class User(_Record):
 class Interaction(_Record):
     """One behaviour event. ``context`` holds e.g. scene and device."""
 
-    user_id: str = Id
-    item_id: str = Id
+    user_id: IdStr
+    item_id: IdStr
     event: EventType
     rating: float | None = Field(default=None, allow_inf_nan=False)
     review: str | None = Field(default=None, max_length=MAX_TEXT_CHARS)
@@ -85,8 +176,8 @@ class Reference(_Record):
     aspect the reference is about when the source names one.
     """
 
-    user_id: str | None = None
-    item_id: str = Id
+    user_id: IdStr | None = None
+    item_id: IdStr
     text: str = Field(min_length=1, max_length=MAX_TEXT_CHARS)
     feature: str | None = None
     opinion: str | None = None
@@ -128,10 +219,17 @@ SCHEMAS: dict[str, pa.Schema] = {
 MODELS: dict[str, type[_Record]] = {
     "items": Item, "users": User, "interactions": Interaction, "references": Reference,
 }
-#: Columns stored as JSON text in Parquet.
-JSON_COLUMNS = {"attributes", "demographics", "context"}
-#: Columns stored as list<string>.
-LIST_COLUMNS = {"category", "interests"}
+# Column kinds of the native tables: the one list (validate.py checks and dataset.py converts by them).
+# Columns of no kind here are text (at most ``max_text_chars``), except event, timestamp and sentiment,
+# which have rules of their own.
+#: Ids: checked by the id rule (``id_problem``); required where ``REQUIRED`` names them.
+ID_COLUMNS = frozenset({"item_id", "user_id"})
+#: Free-form maps, stored as JSON text in Parquet.
+JSON_COLUMNS = frozenset({"attributes", "demographics", "context"})
+#: Stored as list<string>.
+LIST_COLUMNS = frozenset({"category", "interests"})
+#: Numbers (float64): finite, not NaN, or null.
+NUMERIC_COLUMNS = frozenset({"rating", "price"})
 #: Columns a source must provide for each table.
 REQUIRED: dict[str, tuple[str, ...]] = {
     "items": ("item_id",),

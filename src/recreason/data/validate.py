@@ -5,10 +5,13 @@ interactions validate in seconds; the rules are the same as the pydantic models 
 The first problem found in a record is the one reported (its field is named); the record goes to the
 rejects with its file and line. Rules:
 
-- ids: required, non-empty after trimming, at most 256 characters;
+- ids: required (item and user ids of their own tables, both ids of an interaction), non-empty after
+  trimming, at most 256 characters, no control characters: the id rule of ``schema.py`` (a reference's
+  optional user id follows it too when given);
 - text fields: at most ``max_text_chars`` (default 20,000) characters, else rejected as oversized;
 - numbers (rating, price): a number, not NaN, finite; ratings inside the rating range, prices >= 0;
-- event: one of view / click / cart / purchase / rate / review (common synonyms accepted); when
+- event: one of view / click / cart / purchase / rate / review (common synonyms and the API's served
+  events accepted, see ``schema.SERVED_AS_BEHAVIOUR``); when
   missing it is ``review`` if there is review text, ``rate`` if there is a rating, else rejected;
 - timestamp: ISO 8601, unix seconds or milliseconds (told apart by size), or another common date
   format, mixed freely within one file; times without a zone are UTC;
@@ -32,18 +35,31 @@ import pandas as pd
 from recreason.data.dataset import frame_from_arrow
 from recreason.data.readers.base import FILE, LINE, RawTable
 from recreason.data.rejects import InputError, Reject
-from recreason.data.schema import MAX_ID_CHARS, REQUIRED, SCHEMAS, EventType, dump_json
+from recreason.data.schema import (
+    CONTROL_RE,
+    EVENT_TYPES,
+    ID_COLUMNS,
+    JSON_COLUMNS,
+    LIST_COLUMNS,
+    MAX_ID_CHARS,
+    NUMERIC_COLUMNS,
+    REQUIRED,
+    SCHEMAS,
+    SERVED_AS_BEHAVIOUR,
+    dump_json,
+    id_problem,
+)
 
 DEFAULT_RATING_RANGE = (0.0, 5.0)
 EVENT_SYNONYMS = {
-    "impression": None, "pv": "view", "views": "view", "clicks": "click", "add_to_cart": "cart",
+    **{served: event for served, event in SERVED_AS_BEHAVIOUR.items() if served not in EVENT_TYPES},
+    "pv": "view", "views": "view", "clicks": "click",
     "add-to-cart": "cart", "addtocart": "cart", "add to cart": "cart", "buy": "purchase", "order": "purchase",
     "purchased": "purchase", "rating": "rate", "rated": "rate", "reviewed": "review", "comment": "review",
 }
-_ID_COLS = {"item_id", "user_id"}
-_FLOAT_COLS = {"rating", "price"}
-_LIST_COLS = {"category": (">", "|", ";"), "interests": ("|", ";")}
-_MAP_COLS = {"attributes", "demographics", "context"}
+#: How text is split into a list (column kinds come from ``schema.py``; a category path may use ">")
+_LIST_SEPARATORS = {"category": (">", "|", ";")}
+_DEFAULT_SEPARATORS = ("|", ";")
 _FOLD_ALIASES = {"scene": "context", "device": "context"}
 
 
@@ -172,15 +188,20 @@ def _text(col: pd.Series, marks: _Marks, name: str, limit: int) -> pd.Series:
     return out
 
 
-def _ids(col: pd.Series, marks: _Marks, name: str) -> pd.Series:
+def _ids(col: pd.Series, marks: _Marks, name: str, required: bool = True) -> pd.Series:
+    """Trimmed ids checked by the id rule (``schema.id_problem``); blanks are None (rejected if required)."""
     cells = _Cells(col)
     out = cells.text()
     if cells.other.any():  # 12.0 from a float column is the id "12"
         whole = col[cells.other].map(lambda v: isinstance(v, float) and v.is_integer())
         out[whole[whole].index] = col[whole[whole].index].map(lambda v: str(int(v)))
-    marks.mark(out.isna(), name, "missing required id")
-    marks.mark(_lengths(out) > MAX_ID_CHARS, name,
-               lambda v: f"oversized id: {len(v)} characters (limit {MAX_ID_CHARS})", out)
+    if required:
+        marks.mark(out.isna(), name, "missing required id")
+    # Trimming took whitespace off both ends, so what is left of the rule is length and control characters
+    # (checked over the whole column; the reason comes from the rule itself).
+    text = out.astype("string[pyarrow]")
+    bad = (_lengths(text) > MAX_ID_CHARS) | text.str.contains(CONTROL_RE.pattern, regex=True).fillna(False)
+    marks.mark(bad.astype(bool), name, id_problem, out)
     return out
 
 
@@ -198,7 +219,7 @@ def _floats(col: pd.Series, marks: _Marks, name: str, lo: float, hi: float) -> p
 
 
 def _events(frame: pd.DataFrame, marks: _Marks) -> pd.Series:
-    valid = {e.value for e in EventType}
+    valid = set(EVENT_TYPES)
     none = pd.Series([None] * len(frame), index=frame.index, dtype=object)
     raw = _Cells(frame["event"]).text().str.lower() if "event" in frame else none
     known = raw.isin(valid)
@@ -303,7 +324,7 @@ def _to_list(v, seps: tuple[str, ...]) -> list[str]:
 
 
 def _lists(col: pd.Series, marks: _Marks, name: str) -> pd.Series:
-    values, errors = _cached(col, lambda v: _to_list(v, _LIST_COLS[name]))
+    values, errors = _cached(col, lambda v: _to_list(v, _LIST_SEPARATORS.get(name, _DEFAULT_SEPARATORS)))
     err = pd.Series(errors, index=col.index, dtype=object)
     marks.mark(err.notna(), name, lambda e: f"bad list: {e}", err)
     return pd.Series([v if v is not None else [] for v in values], index=col.index, dtype=object)
@@ -383,13 +404,13 @@ def check_table(raw: RawTable, rating_range: tuple[float, float] | None = None,
     # The event is inferred from rating and review, so it is checked after them.
     for name in sorted(names, key=lambda n: n == "event"):
         col = frame[name] if name in frame else pd.Series([None] * len(frame), index=frame.index, dtype=object)
-        if name in _ID_COLS and name in REQUIRED[table]:
-            out[name] = _ids(col, marks, name)
-        elif name in _FLOAT_COLS:
+        if name in ID_COLUMNS:
+            out[name] = _ids(col, marks, name, required=name in REQUIRED[table])
+        elif name in NUMERIC_COLUMNS:
             out[name] = _floats(col, marks, name, *((lo, hi) if name == "rating" else (0.0, math.inf)))
-        elif name in _LIST_COLS:
+        elif name in LIST_COLUMNS:
             out[name] = _lists(col, marks, name)
-        elif name in _MAP_COLS:
+        elif name in JSON_COLUMNS:
             out[name] = _maps(frame, marks, name, max_text_chars)
         elif name == "event":
             out[name] = _events(frame, marks)
@@ -398,7 +419,7 @@ def check_table(raw: RawTable, rating_range: tuple[float, float] | None = None,
         elif name == "sentiment":
             out[name] = _sentiment(col, marks)
         else:
-            out[name] = _text(col, marks, name, MAX_ID_CHARS if name == "user_id" else max_text_chars)
+            out[name] = _text(col, marks, name, max_text_chars)
     if table == "references":
         marks.mark(out["text"].isna(), "text", "missing reference text")
     result = pd.DataFrame({n: out[n] for n in names})

@@ -1,6 +1,7 @@
 """Profiles: the user interest model U_i and the item attribute model C_j."""
 
-from recreason.profiles.builder import EVENT_WEIGHTS, ProfileBuilder, ProfileConfig, cold_user
+from recreason.data.schema import PROFILE_EVENT_WEIGHTS
+from recreason.profiles.builder import ProfileBuilder, ProfileConfig, cold_user
 from recreason.profiles.models import (
     AspectPreference,
     AspectSummary,
@@ -11,6 +12,6 @@ from recreason.profiles.models import (
 )
 
 __all__ = [
-    "EVENT_WEIGHTS", "AspectPreference", "AspectSummary", "AttributePreference", "ItemProfile",
+    "PROFILE_EVENT_WEIGHTS", "AspectPreference", "AspectSummary", "AttributePreference", "ItemProfile",
     "ProfileBuilder", "ProfileConfig", "UserProfile", "Weighted", "cold_user",
 ]

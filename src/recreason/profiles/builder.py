@@ -22,7 +22,7 @@ from tqdm import tqdm
 
 from recreason.aspects import Aspect, extract, extract_many
 from recreason.data.dataset import Dataset
-from recreason.data.schema import load_json
+from recreason.data.schema import PROFILE_EVENT_WEIGHTS, load_json
 from recreason.profiles.models import (
     AspectPreference,
     AspectSummary,
@@ -33,12 +33,11 @@ from recreason.profiles.models import (
 )
 from recreason.text import detect
 
-EVENT_WEIGHTS = {"view": 1.0, "click": 2.0, "cart": 3.0, "purchase": 5.0, "rate": 3.0, "review": 4.0}
-
 
 @dataclass(frozen=True)
 class ProfileConfig:
-    event_weights: dict[str, float] = field(default_factory=lambda: dict(EVENT_WEIGHTS))
+    #: how much one event adds to the profile (``schema.PROFILE_EVENT_WEIGHTS``; events add up)
+    event_weights: dict[str, float] = field(default_factory=lambda: dict(PROFILE_EVENT_WEIGHTS))
     half_life_days: float = 180.0
     top_categories: int = 5
     top_attributes: int = 10

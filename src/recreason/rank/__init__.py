@@ -2,6 +2,7 @@
 splits, full-catalog metrics and the train-then-test protocol. Layer: imports ``recreason.data``
 only (never profiles, reasons or anything above)."""
 
+from recreason.data.schema import RANKER_EVENT_WEIGHTS
 from recreason.rank.als import ALSRanker
 from recreason.rank.base import (
     ArtifactError,
@@ -18,11 +19,10 @@ from recreason.rank.itemknn import ItemKNNRanker
 from recreason.rank.popularity import PopularityRanker
 from recreason.rank.registry import RANKERS, available_rankers, get_ranker, load_ranker
 from recreason.rank.split import Split, leave_last_out, make_split, random_split
-from recreason.rank.training_data import EVENT_WEIGHTS
 
 __all__ = [
-    "EVENT_WEIGHTS",
     "RANKERS",
+    "RANKER_EVENT_WEIGHTS",
     "ALSRanker",
     "ArtifactError",
     "EmbeddingRanker",

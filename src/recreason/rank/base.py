@@ -10,10 +10,10 @@ Every ranker keeps the same shared state, built here from the training interacti
   which serve cold start: an unknown user with declared interests gets items that match them,
   blended with popularity; an unknown user without interests gets popular items.
 
-Implicit feedback: every event counts as a positive; weaker events weigh less (``EVENT_WEIGHTS``:
-view 0.25, click 0.5, cart 0.75, purchase / rate / review 1.0) and a user-item pair keeps its
-strongest event. A rating is a positive whatever its value (the usual MovieLens ranking protocol);
-ratings themselves only train a rating head where a ranker has one.
+Implicit feedback: every event counts as a positive; weaker events weigh less
+(``recreason.data.schema.RANKER_EVENT_WEIGHTS``: view 0.25, click 0.5, cart 0.75, purchase / rate /
+review 1.0) and a user-item pair keeps its strongest event. A rating is a positive whatever its value
+(the usual MovieLens ranking protocol); ratings themselves only train a rating head where a ranker has one.
 
 Artifact folder: ``config.json`` (ranker name, hyper-parameters, versions), ``ids.json`` (id maps,
 interest vocabulary, declared interests of users without interactions) and ``weights.safetensors``
@@ -38,7 +38,8 @@ from safetensors.numpy import load_file, save_file
 
 from recreason import __version__
 from recreason.data.dataset import Dataset
-from recreason.rank.training_data import EVENT_WEIGHTS, InterestIndex, TrainingData
+from recreason.data.schema import RANKER_EVENT_WEIGHTS
+from recreason.rank.training_data import InterestIndex, TrainingData
 
 FORMAT_VERSION = 1
 OnUnknown = Literal["popular", "error"]
@@ -107,7 +108,7 @@ class RankerConfig:
 
     seed: int = 0
     #: weight of each event type as implicit feedback; a pair keeps its strongest event
-    event_weights: dict[str, float] = dataclasses.field(default_factory=lambda: dict(EVENT_WEIGHTS))
+    event_weights: dict[str, float] = dataclasses.field(default_factory=lambda: dict(RANKER_EVENT_WEIGHTS))
     #: cold start: share of the interest match in the blend with popularity (0..1)
     interest_weight: float = 0.8
     #: the weakest event that makes an item "seen" for ``exclude_seen``: "view" leaves out anything

@@ -2,7 +2,7 @@
 
 * the catalog (every item of the items table, then items only seen in interactions) and the users
   with at least one training interaction, each in a fixed order;
-* the weighted user x item matrix (a pair keeps its strongest event, see ``EVENT_WEIGHTS``);
+* the weighted user x item matrix (a pair keeps its strongest event, see ``schema.RANKER_EVENT_WEIGHTS``);
 * ratings for rating heads; declared interests of users without interactions (cold start);
 * item features for models (``feature_index``): category levels, attribute values, brand, price band;
 * ``InterestIndex``: the words of each item's title, category, attribute values and brand, to match
@@ -23,11 +23,6 @@ import scipy.sparse as sp
 from recreason.data.dataset import Dataset
 from recreason.data.schema import load_json
 from recreason.text import tokenize
-
-#: Implicit-feedback weight of each event type (weakest to strongest signal of interest).
-EVENT_WEIGHTS: dict[str, float] = {
-    "view": 0.25, "click": 0.5, "cart": 0.75, "purchase": 1.0, "rate": 1.0, "review": 1.0,
-}
 
 
 @dataclass

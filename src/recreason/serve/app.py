@@ -22,7 +22,7 @@ from fastapi.staticfiles import StaticFiles
 from recreason import __version__
 from recreason.serve.metrics import Metrics
 from recreason.serve.routes import router
-from recreason.serve.security import AccessLog, BodyLimit
+from recreason.serve.security import AccessLog, BodyLimit, route_template
 from recreason.serve.services import Services
 from recreason.serve.settings import Settings
 
@@ -61,8 +61,8 @@ async def _validation_error(request: Request, err: RequestValidationError) -> JS
 
 
 async def _server_error(request: Request, err: Exception) -> JSONResponse:
-    log.error("unhandled %s on %s %s", type(err).__name__, request.method, request.scope.get("route") and
-              request.scope["route"].path)
+    log.error("unhandled %s on %s %s", type(err).__name__, request.method,
+              route_template(request.scope.get("route")))
     return JSONResponse({"detail": "internal error"}, status_code=500)
 
 

@@ -9,6 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
+from recreason.data.schema import IdStr
 from recreason.profiles import cold_user
 from recreason.profiles.models import ItemProfile
 from recreason.reasons.base import ReasonRequest
@@ -25,7 +26,10 @@ async def get_services(request: Request) -> Services:
 
 
 Svc = Annotated[Services, Depends(get_services)]
-UserId = Annotated[str, Path(pattern=s.ID, description="the user's id (unknown users get cold-start items)")]
+#: Any id the data accepts (``recreason.data.schema``'s id rule), "/" included: the routes below take
+#: ``{user_id:path}``, so a client sends the id percent-encoded and it arrives whole.
+UserId = Annotated[IdStr, Path(description="the user's id, percent-encoded (unknown users get cold-start "
+                                           "items)")]
 router = APIRouter()
 
 
@@ -37,13 +41,14 @@ def reason_out(served: Served | None) -> s.ReasonOut | None:
                        evidence=r.evidence, notes=r.notes)
 
 
-@router.get("/v1/users/{user_id}/recommendations", response_model=s.Recommendations, tags=["recommendations"],
-            summary="Top-k items for a user, each with its reason")
+@router.get("/v1/users/{user_id:path}/recommendations", response_model=s.Recommendations,
+            tags=["recommendations"], summary="Top-k items for a user, each with its reason")
 async def recommendations(
     svc: Svc, user_id: UserId,
     k: Annotated[int, Query(ge=1, le=100, description="how many items")] = 10,
     lang: Annotated[s.Lang | None, Query(description="language of the reasons; default: each item's")] = None,
-    scene: Annotated[str | None, Query(pattern=s.ID, description="where the list is shown, e.g. home")] = None,
+    scene: Annotated[str | None, Query(pattern=s.SCENE,
+                                       description="where the list is shown, e.g. home")] = None,
     experiment: Annotated[str | None, Query(pattern=r"^[A-Za-z0-9_.\-]{1,64}$",
                                             description="default: the configured default experiment")] = None,
 ) -> s.Recommendations:
@@ -115,7 +120,8 @@ async def post_events(svc: Svc, body: s.EventBatch, response: Response) -> s.Eve
             svc.experiments.get(e.experiment).variant(e.variant)
         except KeyError as err:
             raise HTTPException(422, str(err.args[0])) from None
-        batch.append(StoredEvent(idempotency_key=e.idempotency_key, type=e.type, request_id=e.request_id,
+        batch.append(StoredEvent(idempotency_key=e.idempotency_key, type=e.type.value,
+                                 request_id=e.request_id,
                                  user_id=e.user_id, item_id=e.item_id, experiment=e.experiment,
                                  variant=e.variant, scene=e.scene, client_ts=e.timestamp))
     new = await asyncio.wrap_future(svc.store.submit_events(batch))
@@ -157,7 +163,7 @@ def admin_users(svc: Svc, limit: Annotated[int, Query(ge=1, le=500)] = 50) -> li
     return svc.active_users(limit)
 
 
-@router.get("/v1/admin/users/{user_id}/profile", tags=["console"], dependencies=[Depends(admin_key)],
+@router.get("/v1/admin/users/{user_id:path}/profile", tags=["console"], dependencies=[Depends(admin_key)],
             summary="A user's interest profile (personal data: admin only)")
 async def admin_profile(svc: Svc, user_id: UserId) -> dict:
     profile = await run_in_threadpool(svc.profiles.user, user_id)

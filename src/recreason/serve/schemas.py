@@ -6,11 +6,13 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from recreason.data.schema import IdStr, ServedEvent
 from recreason.reasons.base import Evidence
 
-ID = r"^[A-Za-z0-9_.:@\-]{1,128}$"
+#: User and item ids follow the data's id rule (``recreason.data.schema.IdStr``): any id a workspace
+#: holds can be requested. Scenes are short labels (the events table stores 64 characters).
+SCENE = r"^[A-Za-z0-9_.:@\-]{1,64}$"
 Lang = Literal["zh", "en"]
-EventType = Literal["impression", "click", "add_to_cart", "purchase"]
 
 
 class Strict(BaseModel):
@@ -62,12 +64,12 @@ class ItemIn(Strict):
 class ReasonIn(Strict):
     """Who (a user id, or interests as text) and what (an item id, or the item's attributes)."""
 
-    user_id: str | None = Field(default=None, pattern=ID)
+    user_id: IdStr | None = None
     interests: str | list[str] | None = Field(default=None, description="e.g. 喜欢购买电子产品")
-    item_id: str | None = Field(default=None, pattern=ID)
+    item_id: IdStr | None = None
     item: ItemIn | None = None
     lang: Lang | None = None
-    scene: str | None = Field(default=None, pattern=ID)
+    scene: str | None = Field(default=None, pattern=SCENE)
     max_length: int | None = Field(default=None, ge=5, le=200)
     generator: str = Field(default="template", pattern=r"^[a-z_]{1,32}$",
                            description="template, llm ... (llm runs under the server's timeout)")
@@ -93,15 +95,15 @@ class ReasonResponse(BaseModel):
 
 
 class EventIn(Strict):
-    type: EventType
+    type: ServedEvent
     idempotency_key: str = Field(min_length=8, max_length=128, pattern=r"^[A-Za-z0-9_.:\-]+$",
                                  description="unique per event; a retry with the same key is stored once")
     request_id: str = Field(pattern=r"^[A-Za-z0-9_\-]{1,64}$")
-    user_id: str = Field(pattern=ID)
-    item_id: str = Field(pattern=ID)
+    user_id: IdStr
+    item_id: IdStr
     experiment: str = Field(pattern=r"^[A-Za-z0-9_.\-]{1,64}$")
     variant: str = Field(pattern=r"^[A-Za-z0-9_.\-]{1,64}$")
-    scene: str | None = Field(default=None, pattern=ID)
+    scene: str | None = Field(default=None, pattern=SCENE)
     timestamp: float | None = Field(default=None, ge=0, allow_inf_nan=False, description="client time, unix s")
 
 

@@ -100,6 +100,11 @@ class BodyLimit:
                 raise
 
 
+def route_template(route) -> str | None:
+    """The route's path without convertors ("/v1/users/{user_id}/recommendations", not "{user_id:path}")."""
+    return getattr(route, "path_format", None) or getattr(route, "path", None)
+
+
 class AccessLog:
     """Pure ASGI middleware: latency histogram by route template, and a log line without personal data."""
 
@@ -121,8 +126,8 @@ class AccessLog:
         finally:
             seconds = time.perf_counter() - start
             route = scope.get("route")
-            template = getattr(route, "path", None) or ("/console" if scope["path"].startswith("/console")
-                                                        else "unmatched")
+            template = route_template(route) or ("/console" if scope["path"].startswith("/console")
+                                                 else "unmatched")
             self.metrics.requests.labels(scope["method"], template, str(status[0])).observe(seconds)
             user = (scope.get("path_params") or {}).get("user_id")
             log.info("%s %s %d %.1fms%s", scope["method"], template, status[0], seconds * 1000,

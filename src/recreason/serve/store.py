@@ -36,6 +36,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Engine, make_url
 
+from recreason.data.schema import MAX_ID_CHARS
+
 metadata = MetaData()
 
 events = Table(
@@ -44,8 +46,8 @@ events = Table(
     Column("idempotency_key", String(128), nullable=False, unique=True),
     Column("type", String(16), nullable=False),
     Column("request_id", String(64), nullable=False),
-    Column("user_id", String(128), nullable=False),
-    Column("item_id", String(128), nullable=False),
+    Column("user_id", String(MAX_ID_CHARS), nullable=False),
+    Column("item_id", String(MAX_ID_CHARS), nullable=False),
     Column("experiment", String(64), nullable=False),
     Column("variant", String(64), nullable=False),
     Column("scene", String(64)),
@@ -57,14 +59,13 @@ events = Table(
 reason_cache = Table(
     "reason_cache", metadata,
     Column("key", String(64), primary_key=True),
-    Column("user_id", String(128), nullable=False),
-    Column("item_id", String(128), nullable=False),
+    Column("user_id", String(MAX_ID_CHARS), nullable=False),
+    Column("item_id", String(MAX_ID_CHARS), nullable=False),
     Column("strategy", String(64), nullable=False),
     Column("reason", Text, nullable=False),  # Reason.model_dump_json()
     Column("created_at", Float, nullable=False),
 )
 
-EVENT_TYPES = ("impression", "click", "add_to_cart", "purchase")
 MAX_GROUP = 256  # batches committed together at most
 
 
@@ -114,6 +115,25 @@ class Store:
         self._writer: threading.Thread | None = None
         self._start_lock = threading.Lock()
         metadata.create_all(self.engine)
+        self._widen_id_columns()
+
+    def _widen_id_columns(self) -> None:
+        """Id columns made when the API took ids of at most 128 characters are widened to ``MAX_ID_CHARS``.
+
+        Only PostgreSQL enforces a VARCHAR length (SQLite does not), and there widening is a catalog change
+        (no table rewrite); ``create_all`` never alters an existing table, so this does it once."""
+        if self.dialect != "postgresql":
+            return
+        from sqlalchemy import inspect, text
+
+        with self.engine.begin() as conn:
+            inspector = inspect(conn)
+            for table in (events, reason_cache):
+                for column in inspector.get_columns(table.name):
+                    length = getattr(column["type"], "length", None)
+                    if column["name"] in ("user_id", "item_id") and length is not None and length < MAX_ID_CHARS:
+                        conn.execute(text(f"ALTER TABLE {table.name} ALTER COLUMN {column['name']} "
+                                          f"TYPE VARCHAR({MAX_ID_CHARS})"))
 
     def close(self) -> None:
         if self._writer is not None:
