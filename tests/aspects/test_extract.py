@@ -199,7 +199,10 @@ def test_feature_lexicons_are_real_and_disjoint(features, nonfeatures):
 
 
 def test_stopwords_are_real():
-    assert len(lexicon.words("en_stopwords.txt")) >= 300
+    from recreason.text import EN, ZH
+
+    assert len(EN.stop_words) >= 300 and {"the", "and", "would"} <= EN.stop_words
+    assert {"的", "了", "你"} <= ZH.stop_words
 
 
 @pytest.mark.parametrize(("extracted", "gold", "lang", "expected"), [
