@@ -49,6 +49,7 @@ def test_length_is_words_in_english_and_characters_in_chinese():
     ("轻巧便携，续航长达18小时，屏幕清晰", 13, "轻巧便携，续航长达18小时"),
     ("轻巧便携，续航长达18小时，屏幕清晰", 12, "轻巧便携"),
     ("续航长达18小时", 6, "续航长达"),
+    ("溯光 Z12 手机，续航长", 6, "溯光 Z12"),  # a model name keeps its digits ("Z12", never "Z1")
 ])
 def test_chinese_clip_never_splits_a_number_or_a_latin_word(text, n, expected):
     out = ZH.clip(text, n)

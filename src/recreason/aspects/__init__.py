@@ -24,12 +24,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from recreason.aspects import en, zh
-from recreason.text import detect, split_sentences
+from recreason.text import detect, has_han, split_sentences
 
 __all__ = ["Aspect", "best_template", "extract", "extract_many"]
 
-_EXTRACTORS = {"en": en, "zh": zh}
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_EXTRACTORS = {"en": en, "zh": zh}  # one extractor module per language code
 _ENGLISH_RUN = re.compile(r"[A-Za-z][A-Za-z'’-]*(?:[ \t]+[A-Za-z0-9][A-Za-z0-9'’-]*){2,}")
 
 
@@ -42,16 +41,16 @@ class Aspect:
     lang: str
 
 
-def _sentence_aspects(sentence: str, lang: str, routed: bool) -> list[Aspect]:
+def _sentence_aspects(sentence: str, lang: str | None, routed: bool) -> list[Aspect]:
     """With ``routed`` (no language given) a sentence with Han characters is read by the Chinese
     extractor and each English run of 3+ words in it by the English one; otherwise one extractor."""
     if not routed:
         return [Aspect(f, o, s, sentence, lang) for f, o, s in _EXTRACTORS[lang].extract_pairs(sentence)]
-    if not _HAN.search(sentence):
+    if not has_han(sentence):
         return [Aspect(f, o, s, sentence, "en") for f, o, s in en.extract_pairs(sentence)]
     parts = [("zh", sentence)] + [("en", run) for run in _ENGLISH_RUN.findall(sentence)]
-    if detect(sentence) == "en":  # mostly English: its aspects first
-        parts = parts[1:] + parts[:1]
+    main = detect(sentence)
+    parts.sort(key=lambda part: part[0] != main)  # the sentence's main language's aspects first (stable)
     found, seen = [], set()
     for part_lang, part in parts:
         for f, o, s in _EXTRACTORS[part_lang].extract_pairs(part):
@@ -73,7 +72,7 @@ def extract(text: str, lang: str | None = None) -> list[Aspect]:
         raise ValueError(f"lang must be 'en', 'zh' or None, not {lang!r}")
     aspects: list[Aspect] = []
     for sentence in split_sentences(text):
-        aspects.extend(_sentence_aspects(sentence, lang or "en", routed=lang is None))
+        aspects.extend(_sentence_aspects(sentence, lang, routed=lang is None))
     return aspects
 
 
@@ -91,7 +90,7 @@ def _sentence_score(aspects: list[Aspect]) -> float:
     for a in aspects:
         seed = _EXTRACTORS[a.lang].is_seed(a.feature)
         score += (1.0 if a.sentiment else 0.4) + (0.3 if seed else 0.0)
-    size = len(aspects[0].sentence.split()) if aspects[0].lang == "en" else len(aspects[0].sentence) / 2
+    size = _EXTRACTORS[aspects[0].lang].sentence_size(aspects[0].sentence)
     return score - max(0.0, size - 25) * 0.02
 
 

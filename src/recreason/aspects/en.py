@@ -384,3 +384,8 @@ def extract_pairs(sentence: str) -> list[tuple[str, str, int]]:
 
 def is_seed(feature: str) -> bool:
     return feature in _FEATURES
+
+
+def sentence_size(sentence: str) -> float:
+    """How long a sentence reads, in words (``Language.length``)."""
+    return EN.length(sentence)

@@ -278,3 +278,8 @@ def extract_pairs(sentence: str) -> list[tuple[str, str, int]]:
 
 def is_seed(feature: str) -> bool:
     return feature in _FEATURES
+
+
+def sentence_size(sentence: str) -> float:
+    """How long a sentence reads, in words (about two characters each)."""
+    return len(sentence) / 2

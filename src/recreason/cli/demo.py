@@ -14,6 +14,7 @@ from typing import Annotated
 import typer
 
 from recreason.cli.common import user_errors
+from recreason.text import LANGUAGES
 
 DEMO_DIR = Path(".recreason/demo")
 SEED_USER = "u_seed"
@@ -23,16 +24,16 @@ def _pick_users(dataset, n: int) -> list[str]:
     """The seed's user, then the most active users alternating between Chinese and English."""
     users = dataset.users.set_index("user_id")
     counts = dataset.interactions["user_id"].value_counts()
-    by_lang: dict[str, list[str]] = {"zh": [], "en": []}
+    by_lang: dict[str, list[str]] = {code: [] for code in LANGUAGES}  # zh first, then en
     for user_id in counts.index[:200]:
         lang = users["language"].get(user_id)
         if lang in by_lang and user_id != SEED_USER:
             by_lang[lang].append(user_id)
     picked = [SEED_USER] if dataset.has_user(SEED_USER) else []
-    while len(picked) < n and (by_lang["zh"] or by_lang["en"]):
-        for lang in ("zh", "en"):
-            if by_lang[lang] and len(picked) < n:
-                picked.append(by_lang[lang].pop(0))
+    while len(picked) < n and any(by_lang.values()):
+        for queue in by_lang.values():
+            if queue and len(picked) < n:
+                picked.append(queue.pop(0))
     return picked
 
 

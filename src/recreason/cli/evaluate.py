@@ -19,6 +19,7 @@ import typer
 
 from recreason.cli.common import UnknownId, user_errors
 from recreason.data.rejects import InputError
+from recreason.text import language
 
 DEFAULT_GENERATOR = "predictions"
 
@@ -159,8 +160,11 @@ def register(app: typer.Typer, train_app: typer.Typer) -> None:
         """Score reasons: BLEU/ROUGE with USR and semantic similarity, unsupported claims, personalization."""
         from recreason.evaluate.report import html_report, terminal_table, to_json
 
-        if lang is not None and lang not in ("en", "zh"):
-            raise InputError(f"--lang must be en or zh, not {lang!r}")
+        if lang is not None:
+            try:
+                lang = language(lang, default=None)
+            except ValueError:
+                raise InputError(f"--lang must be en or zh, not {lang!r}") from None
         rows = evaluate_file(predictions, references, workspace, lang, semantic, tokenization)
         typer.echo(terminal_table(rows))
         if not any(r.get("n_references") for r in rows.values()):

@@ -28,9 +28,8 @@ from collections.abc import Sequence
 from recreason.guard.grounding import find_unsupported
 from recreason.guard.vocab import EN_WORD, interest_terms, stem
 from recreason.profiles.models import ItemProfile, UserProfile
-from recreason.text import detect
+from recreason.text import Language, detect, has_han
 
-_HAN = re.compile(r"[\u3400-\u9fff]")
 _SPACE = re.compile(r"\s+")
 
 
@@ -89,7 +88,7 @@ def mentions_any(text: str, terms: Sequence[str]) -> list[str]:
     """The terms of ``terms`` that ``text`` mentions (rules in the module docstring)."""
     found, lower, stems = [], text.lower(), None
     for term in terms:
-        if _HAN.search(term):
+        if has_han(term):
             if term.lower() in lower:
                 found.append(term)
             continue
@@ -149,7 +148,6 @@ def personalization(
     return out
 
 
-def reason_language(reasons: Sequence[str]) -> str:
-    """The language most reasons are in ("zh" or "en")."""
-    sample = " ".join(reasons[:200])
-    return detect(sample) if sample.strip() else "en"
+def reason_language(reasons: Sequence[str]) -> Language:
+    """The language most reasons are in (``ZH`` or ``EN``; ``EN`` when there is no text)."""
+    return detect(" ".join(reasons[:200]))

@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from recreason.text import Lang, Level, detect, tokenize
+from recreason.text import Lang, Level, detect, language, tokenize
 
 Tokens = Sequence[str]
 Smoothing = Literal["none", "method3"]
@@ -326,14 +326,15 @@ def tokenization_for(dataset: str | None = None, lang: Lang | None = None) -> To
 
     Known names (case-insensitive, ``_`` = ``-``): PETER-family and XRec sets (English whitespace
     tokens), AdGen (characters for BLEU, jieba words for ROUGE), KOBE/TaoDescribe (characters).
-    Anything else falls back on ``lang``: jieba words for Chinese, regex words for English.
+    Anything else falls back on ``lang`` (any spelling of a code, ``recreason.text.language``): jieba
+    words for Chinese, regex words for English.
     """
     key = (dataset or "").strip().lower().replace("_", "-")
     if key in _KNOWN:
         return _KNOWN[key]
     if lang is None:
         raise ValueError(f"unknown data set {dataset!r}: pass lang='zh' or lang='en'")
-    return _DEFAULT[lang]
+    return _DEFAULT[language(lang, default=None)]
 
 
 def text_metrics(

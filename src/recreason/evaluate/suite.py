@@ -29,7 +29,7 @@ from recreason.evaluate.explainability import explainability_metrics, unique_sen
 from recreason.evaluate.faithfulness import personalization, reason_language, unsupported_claim_rate
 from recreason.evaluate.lexical import text_metrics, tokenization_for
 from recreason.profiles.models import ItemProfile, UserProfile
-from recreason.text import tokenize
+from recreason.text import language, tokenize
 
 # (key, short header, what it is). Tables show these columns in this order.
 COLUMNS: list[tuple[str, str, str]] = [
@@ -53,8 +53,9 @@ ALWAYS = ("usr", "semantic")  # shown even when not computed, so their absence i
 
 
 def reason_length(text: str, lang: str) -> int:
-    """Whitespace words for English, non-space characters for Chinese."""
-    return sum(1 for c in text if not c.isspace()) if lang == "zh" else len(text.split())
+    """The language's one length measure (``Language.length``): whitespace words for English,
+    non-space characters for Chinese."""
+    return language(lang).length(text)
 
 
 def _lexical(cands: list[str], refs: list[str | None], lang: str, tokenization: str | None) -> dict:

@@ -32,34 +32,18 @@ import re
 from functools import lru_cache
 
 from recreason.aspects.lexicon import split_words as _words
-from recreason.text import EN
+from recreason.text import EN, Language, language
 
 _EN_TOKEN = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
 _SENTENCE_END = re.compile(r"[.!?;。！？；\n]")
 
-EN_USER = _words("""you your yours yourself you'd you'll you're you've user user's users they them their theirs
-themselves he she his him her reader customer buyer shopper fan fans fond craving craves interested interest
-interests drawn passion passionate seeking seeks looking similar previous previously past other others
-reminiscent reminds compared before""")
-EN_TASTE = _words("""enjoy enjoys enjoyed love loves loved like likes liked prefer prefers preferred appreciate
-appreciates appreciated adore adores adored value values valued""")
-EN_MODAL = _words("would will 'll could can might should may you'll they'll they'd you'd")
-EN_ITEM = _words("""it its it's itself this these here offers offer offering offered has having features
-featuring featured serves serving served provides providing provided boasts boasting includes including comes
-contains containing combines combining delivers delivering showcases explores brings known famous specializes
-business place restaurant book novel product store shop venue spot cafe bar hotel item market""")
-EN_DEFINITE = _words("the its this these")
+# The marker words (whose, taste, modal, item, definite) are the language's (``recreason.text``:
+# ``Language.user_words`` ...). What is only the guard's, and only one language's, is here:
 # "love", "like" and "value" are nouns or a preposition as often as verbs ("themes of hope, love and
 # redemption", "good value"): they count as taste verbs only after a subject, modal, adverb or "to".
 EN_AMBIGUOUS = _words("love like value")
 EN_VERB_BEFORE = _words("""i you we they he she who user users reader readers also really truly especially
-particularly would will could can might should may do does did to 'll""") | EN_MODAL
-
-ZH_USER = ("你", "您", "用户", "他们", "她们", "喜欢", "喜爱", "热爱", "偏爱", "钟爱", "爱好", "偏好", "关注",
-           "习惯", "平时", "经常", "一直", "之前", "以前", "曾经", "类似", "其他")
-ZH_ITEM = ("它", "其", "这款", "该", "这家", "这本", "这部", "这件", "这个", "提供", "拥有",
-           "配备", "采用", "具有", "具备", "搭载", "支持", "有着", "自带", "内置", "主打")
-ZH_MODAL = ("会", "将", "能", "可以")
+particularly would will could can might should may do does did to 'll""") | EN.modal_words
 ZH_NOT_MARKERS = ("应该", "尤其", "其实", "极其", "其中", "其他", "因此")  # words that only contain a marker
 
 
@@ -71,30 +55,25 @@ def _sentence_bounds(text: str, pos: int) -> tuple[int, int]:
     return start, (m.start() if m else len(text))
 
 
-@lru_cache(maxsize=1)
-def _stopwords() -> frozenset[str]:
-    return EN.stop_words
-
-
 @lru_cache(maxsize=4096)
-def _title_words(title: str) -> frozenset[str]:
+def _title_words(title: str, lang: Language) -> frozenset[str]:
     words = {w for w in _EN_TOKEN.findall(title.lower()) if len(w) > 2}
-    return frozenset(words - _stopwords() - EN_USER - EN_TASTE)
+    return frozenset(words - lang.stop_words - lang.user_words - lang.taste_words)
 
 
-def _en_markers(tokens: list[str], title: frozenset[str]) -> list[str | None]:
+def _word_markers(tokens: list[str], title: frozenset[str], lang: Language) -> list[str | None]:
     """'item', 'user' or None for each token."""
     out: list[str | None] = []
     for i, tok in enumerate(tokens):
         if tok in EN_AMBIGUOUS and not (i > 0 and (tokens[i - 1] in EN_VERB_BEFORE or tokens[i - 1].endswith("'ll"))):
             out.append(None)
-        elif tok in EN_TASTE:
-            modal = i > 0 and (tokens[i - 1] in EN_MODAL or tokens[i - 1].endswith("'ll"))
-            definite = any(t in EN_DEFINITE for t in tokens[i + 1:i + 3])
+        elif tok in lang.taste_words:
+            modal = i > 0 and (tokens[i - 1] in lang.modal_words or tokens[i - 1].endswith("'ll"))
+            definite = any(t in lang.definite_words for t in tokens[i + 1:i + 3])
             out.append("item" if modal or definite else "user")
-        elif tok == "user" or tok in EN_USER:
+        elif tok == "user" or tok in lang.user_words:
             out.append("user")
-        elif tok in EN_ITEM or tok in title:
+        elif tok in lang.item_words or tok in title:
             out.append("item")
         else:
             out.append(None)
@@ -111,25 +90,26 @@ def _decide(markers: list[str | None], before: int, after: int) -> bool:
     return True
 
 
-def credited_to_item_en(text: str, start: int, end: int, title: str | None = None) -> bool:
-    """Whether the phrase at ``text[start:end]`` is said of the item (module docstring), English."""
+def _credited_by_words(text: str, start: int, end: int, lang: Language, title: str | None) -> bool:
+    """The rule on the sentence's words (a language that writes words apart: English)."""
     s0, s1 = _sentence_bounds(text, start)
     lower = text.lower()
     spans = [(m.start(), m.end(), m.group(0).replace("’", "'")) for m in _EN_TOKEN.finditer(lower, s0, max(s1, end))]
     tokens = [t for _, _, t in spans]
-    markers = _en_markers(tokens, _title_words(title) if title else frozenset())
+    markers = _word_markers(tokens, _title_words(title, lang) if title else frozenset(), lang)
     before = sum(1 for a, _, _ in spans if a < start)
     after = sum(1 for a, _, _ in spans if a < end)
     # the phrase's own words never decide
     return _decide(markers, before, after)
 
 
-def credited_to_item_zh(text: str, start: int, end: int, title: str | None = None) -> bool:
-    """Chinese: the same rule on characters; markers are found as substrings of the sentence."""
+def _credited_by_substrings(text: str, start: int, end: int, lang: Language, title: str | None) -> bool:
+    """The same rule on characters (a language that runs words together: Chinese); markers are found as
+    substrings of the sentence."""
     s0, s1 = _sentence_bounds(text, start)
     sentence = text[s0:max(s1, end)]
     found: list[tuple[int, int, str]] = []  # (start, end, kind), positions relative to the text
-    for kind, words in (("user", ZH_USER), ("item", ZH_ITEM)):
+    for kind, words in (("user", lang.user_words), ("item", lang.item_words)):
         for w in words:
             for m in re.finditer(re.escape(w), sentence):
                 found.append((s0 + m.start(), s0 + m.end(), kind))
@@ -141,9 +121,9 @@ def credited_to_item_zh(text: str, start: int, end: int, title: str | None = Non
     for a, b, kind in sorted(found):
         if any(x <= a and b <= y for x, y in masked) and kind == "item":
             continue
-        if kind == "user" and text[a:b] in ("喜欢", "喜爱", "热爱", "爱好", "偏爱", "钟爱"):
-            modal = text[max(0, a - 1):a] in ZH_MODAL
-            definite = any(text.startswith(w, b) for w in ("它", "这款", "这家", "该", "其"))
+        if kind == "user" and text[a:b] in lang.taste_words:
+            modal = text[max(0, a - 1):a] in lang.modal_words
+            definite = any(text.startswith(w, b) for w in lang.definite_words)
             kind = "item" if modal or definite else kind
         marks.append((a, b, kind))
     before = [k for a, b, k in marks if b <= start]
@@ -156,7 +136,11 @@ def credited_to_item_zh(text: str, start: int, end: int, title: str | None = Non
 
 
 def credited_to_item(text: str, start: int, end: int, lang: str, title: str | None = None) -> bool:
-    """Dispatch on ``lang`` ("en" or "zh")."""
-    if lang == "zh":
-        return credited_to_item_zh(text, start, end, title)
-    return credited_to_item_en(text, start, end, title)
+    """Whether the phrase at ``text[start:end]`` is said of the item (module docstring).
+
+    ``lang`` is any language code (``recreason.text.language``); its markers are read as whole words
+    where the language writes words apart (English), as substrings where it runs them together (Chinese).
+    """
+    lang = language(lang)
+    read = _credited_by_words if lang.spaced else _credited_by_substrings
+    return read(text, start, end, lang, title)

@@ -23,9 +23,10 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+from recreason.text import EN, ZH, has_han
+
 ENV = "RECREASON_BANNED_TERMS"
 DEFAULT_FILES = ("zh_default.txt", "en_default.txt")
-_HAN = re.compile(r"[\u3400-\u9fff]")
 # a clause ends at a Chinese or English clause mark; "." and "," inside numbers ("0.9", "5,000") do not end one
 _CLAUSE = re.compile(r"(?:[^，,；;。！？!?.]|[.,](?=\d))+[，,；;。！？!?.]?")
 
@@ -42,7 +43,7 @@ def _compile(entry: str) -> re.Pattern:
     if entry.startswith("re:"):
         return re.compile(entry[3:], re.IGNORECASE)
     escaped = re.escape(entry)
-    if _HAN.search(entry):
+    if has_han(entry):
         return re.compile(escaped, re.IGNORECASE)
     return re.compile(rf"(?<![\w-]){escaped}(?![\w-])", re.IGNORECASE)
 
@@ -113,9 +114,7 @@ def drop_clauses(text: str, hits: Sequence[Hit]) -> str | None:
     if len(kept) < len(text) * 0.5:
         return None
     kept = kept.rstrip("，,；;、 ")
-    zh = bool(_HAN.search(kept))
+    lang = ZH if has_han(kept) else EN  # by script: any Chinese in what is left makes it Chinese
     if kept[-1] not in "。！？.!?":
-        kept += "。" if zh else "."
-    if not zh:
-        kept = kept[0].upper() + kept[1:]
-    return kept
+        kept += lang.full_stop
+    return lang.capitalize(kept)

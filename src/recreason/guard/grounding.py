@@ -75,13 +75,12 @@ from recreason.guard.vocab import (
     zh_content_words,
 )
 from recreason.profiles.models import ItemProfile, UserProfile
-from recreason.text import detect
+from recreason.text import HAN_CHAR, Language, detect, has_han, language
 
 Kind = Literal["number", "attribute_value", "user_aspect"]
 COMMON_VALUES = _words("""new yes none other others standard normal regular classic general basic free all
 good great high low small large medium big long short light unknown default true false mixed various multi
 multiple plain simple other n/a na null 其他 其它 通用 常规 标准 普通 默认 不限 是 否 有 无 无 均码 其他颜色""")
-_HAN = re.compile(r"[\u3400-\u9fff]")
 _TOKENS = re.compile(r"[a-z0-9]+")
 _NUMERIC = re.compile(r"[\d.,\s%]+")
 _CACHE_SIZE = 4096
@@ -144,7 +143,7 @@ class _TextIndex:
     def mentions(self, phrase: str) -> bool:
         """``phrase`` occurs in the text: as a substring for Chinese, on word boundaries otherwise."""
         low = phrase.lower()
-        if _HAN.search(low):
+        if has_han(low):
             return re.sub(r"\s+", "", low) in self.compact
         key = _phrase_key(low)
         return bool(key) and f" {key} " in self.joined
@@ -172,9 +171,9 @@ class UserIndex(_TextIndex):
         super().__init__(texts)
         self.user = user
         self.stems = {stem(w.group(0)) for t in texts for w in en_tokens(t) if is_en_content(w.group(0))}
-        zh = [t for t in texts if _HAN.search(t)]
+        zh = [t for t in texts if has_han(t)]
         terms = {w for t in zh for w in zh_content_words(t)}
-        terms |= {t for t in [*user.interests, *(a.feature for a in user.aspects)] if _HAN.search(t) and len(t) >= 2}
+        terms |= {t for t in [*user.interests, *(a.feature for a in user.aspects)] if has_han(t) and len(t) >= 2}
         self.zh_terms = sorted(terms - GENERIC_ZH, key=len, reverse=True)
 
 
@@ -189,7 +188,7 @@ class _Catalog:
             low = v.lower()
             if not v or low in COMMON_VALUES or _NUMERIC.fullmatch(v):
                 continue
-            if _HAN.search(v):
+            if has_han(v):
                 compact = re.sub(r"\s+", "", low)
                 if len(compact) >= 2:
                     self.han.setdefault(len(compact), {})[compact] = v
@@ -214,7 +213,7 @@ class _Catalog:
                         break
         if self.han:
             reach = max(self.han) - 1
-            starts = sorted({i for m in _HAN.finditer(lower) for i in range(max(0, m.start() - reach), m.start() + 1)})
+            starts = sorted({i for m in HAN_CHAR.finditer(lower) for i in range(max(0, m.start() - reach), m.start() + 1)})
             for size, table in self.han.items():  # every Chinese value holds a Han character
                 for i in starts:
                     value = table.get(lower[i:i + size])
@@ -264,7 +263,7 @@ def user_index(user: UserProfile | UserIndex) -> UserIndex:
 Located = tuple[int, int, Claim]
 
 
-def _number_claims(text: str, item: GroundingIndex, user: UserIndex | None, lang: str) -> list[Located]:
+def _number_claims(text: str, item: GroundingIndex, user: UserIndex | None, lang: Language) -> list[Located]:
     out = []
     for q in find_quantities(text):
         if item.states(q):
@@ -283,7 +282,7 @@ def _number_claims(text: str, item: GroundingIndex, user: UserIndex | None, lang
 
 
 def _value_claims(text: str, item: GroundingIndex, user: UserIndex | None, catalog: _Catalog,
-                  lang: str) -> list[Located]:
+                  lang: Language) -> list[Located]:
     out = []
     for start, end, value in catalog.find(text):
         if item.mentions(value):
@@ -295,25 +294,26 @@ def _value_claims(text: str, item: GroundingIndex, user: UserIndex | None, catal
     return out
 
 
-def _feature_spans(text: str, lang: str) -> list[tuple[int, int]]:
+def _feature_spans(text: str, lang: Language) -> list[tuple[int, int]]:
     """Where the aspect phrases the miner finds occur in ``text`` (for reporting whole phrases)."""
     lower, spans = text.lower(), []
     for a in extract(text, lang):
-        f = a.feature.lower()
-        pattern = re.escape(f) if lang == "zh" else r"\b" + r"\W+".join(map(re.escape, f.split())) + r"s?\b"
-        spans += [m.span() for m in re.finditer(pattern, lower)]
+        spans += [m.span() for m in re.finditer(lang.phrase_pattern(a.feature.lower()), lower)]
     return spans
 
 
-def _user_word_spans(text: str, item: GroundingIndex, user: UserIndex, lang: str) -> list[tuple[int, int, str]]:
-    """(start, end, word) of the reason's words that only the user's profile holds."""
-    if lang == "zh":
-        found = []
-        for term in user.zh_terms:
-            if item.mentions(term):
-                continue
-            found += [(m.start(), m.end(), term) for m in re.finditer(re.escape(term), text)]
-        return found
+def _user_terms(text: str, item: GroundingIndex, user: UserIndex) -> list[tuple[int, int, str]]:
+    """Chinese (words run together): the profile's terms found as substrings of the reason."""
+    found = []
+    for term in user.zh_terms:
+        if item.mentions(term):
+            continue
+        found += [(m.start(), m.end(), term) for m in re.finditer(re.escape(term), text)]
+    return found
+
+
+def _user_words(text: str, item: GroundingIndex, user: UserIndex) -> list[tuple[int, int, str]]:
+    """English (words written apart): the reason's content words whose stems the profile holds."""
     lower = text.lower()
     hits = {w for w in set(EN_WORD.findall(lower))
             if stem(w) in user.stems and not item.has_word(stem(w)) and is_en_content(w)}
@@ -322,7 +322,12 @@ def _user_word_spans(text: str, item: GroundingIndex, user: UserIndex, lang: str
     return [(m.start(), m.end(), m.group(0)) for m in EN_WORD.finditer(lower) if m.group(0) in hits]
 
 
-def _aspect_claims(text: str, item: GroundingIndex, user: UserIndex, lang: str) -> list[Located]:
+def _user_word_spans(text: str, item: GroundingIndex, user: UserIndex, lang: Language) -> list[tuple[int, int, str]]:
+    """(start, end, word) of the reason's words that only the user's profile holds."""
+    return (_user_words if lang.spaced else _user_terms)(text, item, user)
+
+
+def _aspect_claims(text: str, item: GroundingIndex, user: UserIndex, lang: Language) -> list[Located]:
     words = _user_word_spans(text, item, user, lang)
     if not words:
         return []
@@ -363,7 +368,7 @@ def find_unsupported(
     """
     if not text or not text.strip():
         return []
-    lang = lang or detect(text)
+    lang = language(lang) if lang else detect(text)
     index = item_index(item)
     uindex = user_index(user) if user is not None else None
     located = _number_claims(text, index, uindex, lang)

@@ -29,6 +29,8 @@ import math
 import re
 from dataclasses import dataclass
 
+from recreason.text import has_han
+
 # canonical unit -> [(dimension, factor to the dimension's base)]
 _UNITS: dict[str, list[tuple[str, float]]] = {
     "kg": [("mass", 1000.0)], "g": [("mass", 1.0), ("data", 1e9)], "mg": [("mass", 1e-3)],
@@ -92,7 +94,6 @@ _CURRENCY = {"$": "usd", "us$": "usd", "¥": "cny", "￥": "cny", "rmb": "cny", 
 _MULTIPLIERS = {"万": 1e4, "亿": 1e8, "千": 1e3, "k": 1e3, "thousand": 1e3, "million": 1e6, "billion": 1e9}
 _ORDINAL = ("st", "nd", "rd", "th")
 
-_HAN_CHAR = re.compile(r"[\u3400-\u9fff]")
 _unit_alt = "|".join(re.escape(u) for u in sorted(_SYNONYMS, key=len, reverse=True))
 _mult_alt = "|".join(re.escape(m) for m in sorted(_MULTIPLIERS, key=len, reverse=True))
 _NUMBER = re.compile(
@@ -111,7 +112,7 @@ _CN_BIG = {"万": 1e4, "亿": 1e8}
 _CN_NUMERAL = re.compile(r"[零〇一二两三四五六七八九十百千万亿]{2,}")
 _CN_IDIOMS = ("十分", "千万", "万一", "万万", "亿万", "千千万万", "万千", "一一", "三三两两", "十全十美")
 _CN_UNIT = re.compile("|".join(re.escape(u) for u in sorted(
-    (u for u in _SYNONYMS if _HAN_CHAR.search(u)), key=len, reverse=True)))
+    (u for u in _SYNONYMS if has_han(u)), key=len, reverse=True)))
 _TOKENS = re.compile(r"[a-z0-9]+")
 _ANY_NUMBER = re.compile(r"[0-9零〇一二两三四五六七八九十百千万亿]")
 
@@ -202,7 +203,7 @@ def find_quantities(text: str) -> list[Quantity]:
     for m in _CODE_DIGITS.finditer(text):
         if free(*m.span()):
             add_code(m)
-    for m in _CN_NUMERAL.finditer(text) if _HAN_CHAR.search(text) else ():
+    for m in _CN_NUMERAL.finditer(text) if has_han(text) else ():
         s = m.group(0)
         if not any(c in "十百千万亿" for c in s) or s in _CN_IDIOMS or not free(*m.span()):
             continue

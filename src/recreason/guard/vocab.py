@@ -27,7 +27,7 @@ from recreason.aspects import extract, lexicon
 from recreason.aspects.en import singular
 from recreason.aspects.lexicon import split_words as _words
 from recreason.profiles.models import UserProfile
-from recreason.text import EN, detect, pos_tag_zh
+from recreason.text import EN, detect, language, pos_tag_zh
 
 # Words never taken for a copied aspect: (1) aspects every item of its kind has, whose mention is praise
 # rather than a fact ("great service", "engaging characters"); (2) abstract nouns that name no aspect
@@ -110,10 +110,12 @@ def zh_content_words(text: str) -> list[str]:
 
 
 def content_words(text: str, lang: str | None = None) -> list[str]:
-    """English or Chinese content words of ``text`` in reading order (``lang`` None: detected)."""
+    """English or Chinese content words of ``text`` in reading order (``lang`` None: detected): words
+    of a language that writes them apart are read off the text, those of Chinese found by a tagger."""
     if not text:
         return []
-    return zh_content_words(text) if (lang or detect(text)) == "zh" else en_content_words(text)
+    words = en_content_words if (language(lang) if lang else detect(text)).spaced else zh_content_words
+    return words(text)
 
 
 def _profile_text_terms(text: str, n: int) -> list[str]:

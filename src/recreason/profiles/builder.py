@@ -225,5 +225,5 @@ def cold_user(user_id: str, interests: list[str], language: str | None = None) -
     text = " ".join(interests)
     aspects = [AspectPreference(feature=a.feature, weight=1.0, sentiment=float(a.sentiment), mentions=1)
                for a in extract(text)] if text else []
-    return UserProfile(user_id=user_id, language=language or (detect(text) if text else "en"),
+    return UserProfile(user_id=user_id, language=language or detect(text),  # no text: EN
                        interests=interests, aspects=aspects)

@@ -4,70 +4,77 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from recreason.text import Language, language
+
 if TYPE_CHECKING:
     from recreason.profiles.models import ItemProfile, UserProfile
 
 BANDS = {"zh": {"budget": "平价", "mid": "中端", "premium": "高端"},
          "en": {"budget": "budget", "mid": "mid-range", "premium": "premium"}}
-
-
-def _join(words: list[str], lang: str) -> str:
-    return "、".join(words) if lang == "zh" else ", ".join(words)
+#: the words of a summary, per language code; a key's text comes right before its list
+WORDS = {
+    "zh": {"likes": "常买", "cares": "关注", "dislikes": "不满", "brands": "偏好品牌", "band": "多买{band}价位",
+           "no_data": "暂无行为数据", "category": "（{category}）", "brand": "品牌", "price": "价格",
+           "praised": "好评：", "panned": "差评："},
+    "en": {"likes": "likes ", "cares": "cares about ", "dislikes": "dislikes poor ", "brands": "prefers ",
+           "band": "mostly buys {band} items", "no_data": "no behaviour yet", "category": " ({category})",
+           "brand": "brand", "price": "price", "praised": "praised for ", "panned": "criticised for "},
+}
 
 
 def render_user(p: UserProfile, lang: str) -> str:
-    zh = lang == "zh"
+    lang = language(lang)
+    w = WORDS[lang]
     parts: list[str] = []
     if p.interests:
-        parts.append(_join(p.interests[:3], lang))
+        parts.append(lang.join(p.interests[:3]))
     cats = [c.name for c in p.categories[:3]]
     if cats:
-        parts.append(("常买" if zh else "likes ") + _join(cats, lang))
+        parts.append(w["likes"] + lang.join(cats))
     liked = [a.feature for a in p.aspects if a.sentiment >= 0][:3]
     if liked:
-        parts.append(("关注" if zh else "cares about ") + _join(liked, lang))
+        parts.append(w["cares"] + lang.join(liked))
     disliked = [a.feature for a in p.aspects if a.sentiment < 0][:2]
     if disliked:
-        parts.append(("不满" if zh else "dislikes poor ") + _join(disliked, lang))
+        parts.append(w["dislikes"] + lang.join(disliked))
     brands = [a.value for a in p.attributes if a.key == "brand"][:2]
     if brands:
-        parts.append(("偏好品牌" if zh else "prefers ") + _join(brands, lang))
+        parts.append(w["brands"] + lang.join(brands))
     if p.price_band:
-        band = BANDS["zh" if zh else "en"][p.price_band]
-        parts.append(f"多买{band}价位" if zh else f"mostly buys {band} items")
+        parts.append(w["band"].format(band=BANDS[lang][p.price_band]))
     if not parts and p.profile_text:
         parts.append(p.profile_text[:120])
     if not parts:
-        return "暂无行为数据" if zh else "no behaviour yet"
-    text = "；".join(parts) if zh else "; ".join(parts)
-    return text if zh else text[0].upper() + text[1:]
+        return w["no_data"]
+    return lang.capitalize(lang.join_clauses(parts))
 
 
-def _value(v: str | list[str], lang: str, limit: int = 30) -> str:
-    text = _join(v[:3], lang) if isinstance(v, list) else v
+def _value(v: str | list[str], lang: Language, limit: int = 30) -> str:
+    text = lang.join(v[:3]) if isinstance(v, list) else v
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def render_item(p: ItemProfile, lang: str) -> str:
-    zh = lang == "zh"
+    lang = language(lang)
+    w = WORDS[lang]
     head = p.title or p.item_id
     if p.category:
-        head += f"（{p.category[-1]}）" if zh else f" ({p.category[-1]})"
+        head += w["category"].format(category=p.category[-1])
     parts = [head]
     short = [(k, v) for k, v in p.attributes.items() if len(k) <= 20][:5]
-    attrs = [f"{k}{'：' if zh else ': '}{_value(v, lang)}" for k, v in short]
+    attrs = [lang.label(k, _value(v, lang)) for k, v in short]
     if p.brand:
-        attrs.insert(0, f"品牌：{p.brand}" if zh else f"brand: {p.brand}")
+        attrs.insert(0, lang.label(w["brand"], p.brand))
     if p.price is not None:
-        attrs.append(f"价格：{p.price:g}" if zh else f"price: {p.price:g}")
+        attrs.append(lang.label(w["price"], f"{p.price:g}"))
     if attrs:
-        parts.append(_join(attrs, lang))
+        parts.append(lang.join(attrs))
     praised = [a.feature for a in p.aspects if a.sentiment > 0][:3]
     if praised:
-        parts.append(("好评：" if zh else "praised for ") + _join(praised, lang))
+        parts.append(w["praised"] + lang.join(praised))
     panned = [a.feature for a in p.aspects if a.sentiment < 0][:2]
     if panned:
-        parts.append(("差评：" if zh else "criticised for ") + _join(panned, lang))
+        parts.append(w["panned"] + lang.join(panned))
     if len(parts) == 1 and p.description:
         parts.append(_value(p.description, lang, limit=160))
-    return "；".join(parts) if zh else "; ".join(parts)
+    return lang.join_clauses(parts)

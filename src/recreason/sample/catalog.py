@@ -13,6 +13,7 @@ from functools import cache
 
 from recreason.sample import aspects_en, aspects_zh, catalog_digital, catalog_leisure, catalog_wear
 from recreason.sample.spec import Attr, Category
+from recreason.text import language
 
 LANGS = ("zh", "en")
 CATEGORIES: tuple[Category, ...] = (
@@ -22,6 +23,9 @@ BY_ID: dict[str, Category] = {c.id: c for c in CATEGORIES}
 #: Every aspect, in first-use order; "value" (price against quality) is shared by all categories.
 ASPECT_IDS: tuple[str, ...] = tuple(dict.fromkeys(a for c in CATEGORIES for a in c.aspects))
 VOCAB = {"zh": aspects_zh.ASPECTS, "en": aspects_en.ASPECTS}
+#: the key reviews and references quote a price under, and how they write the price
+PRICE_KEY = {"zh": "价格", "en": "Price"}
+PRICE_FORMAT = {"zh": "{:g}元", "en": "${:.2f}"}
 
 #: Quality thresholds for what a truthful opinion may say.
 POS_AT, NEG_BELOW = 0.6, 0.35
@@ -118,23 +122,20 @@ def aspect_key(cat: Category, aspect: str, lang: str) -> str:
     """The attribute key a review or reference quotes for an aspect (the price key for "value")."""
     attr_ids = cat.aspects[aspect]
     if not attr_ids:
-        return "价格" if lang == "zh" else "Price"
+        return PRICE_KEY[lang]
     return getattr(cat.attr(attr_ids[0]), lang)
 
 
 def format_value(value: object, lang: str) -> str:
-    if isinstance(value, list):
-        if lang == "zh":
-            return "、".join(value)
-        return value[0] if len(value) == 1 else ", ".join(value[:-1]) + " and " + value[-1]
-    return str(value)
+    """A stored value as text; a list of values read as one phrase ("A, B and C", "甲、乙、丙")."""
+    return language(lang).join_and(value) if isinstance(value, list) else str(value)
 
 
 def format_price(price: float, lang: str) -> str:
-    return f"{price:g}元" if lang == "zh" else f"${price:.2f}"
+    return PRICE_FORMAT[lang].format(price)
 
 
 def quote_value(value: object, lang: str) -> str:
-    """A value as reviews and references quote it (Chinese commas inside a value become 、)."""
-    text = format_value(value, lang)
-    return text.replace("，", "、") if lang == "zh" else text
+    """A value as reviews and references quote it (a Chinese comma inside a value becomes the list
+    separator, 、, so the value stays one clause)."""
+    return format_value(value, lang).replace("，", language(lang).list_sep)

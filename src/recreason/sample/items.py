@@ -15,6 +15,7 @@ import numpy as np
 from recreason.sample import catalog
 from recreason.sample.catalog import ASPECT_IDS, CATEGORIES, LANGS
 from recreason.sample.spec import Attr, Category
+from recreason.text import language
 
 SEED_ITEM_ID = "i_seed_phone"
 SEED_ITEM = {
@@ -84,17 +85,23 @@ def _draw_attributes(rng: np.random.Generator, cat: Category, lang: str, tier: f
     return {getattr(a, lang): by_id[a.id] for a in cat.attrs}, by_id
 
 
-_VOWEL_ARTICLE = re.compile(r"\b([Aa])n? (?=(\w+))")
+#: the indefinite article, per language code (Chinese has none)
+_ARTICLE = {"en": re.compile(r"\b([Aa])n? (?=(\w+))")}
+#: price rounding per language code: (from this price, to a multiple of this step, less this) -> 4999元, $49.99
+_PRICE_STEPS = {"zh": ((1000, 100, 1), (20, 10, 1), (float("-inf"), 1, 0)),
+                "en": ((100, 10, 0.01), (float("-inf"), 1, 0.01))}
 
 
-def fix_articles(text: str) -> str:
-    """English a/an by the next word's sound (good enough for the catalogue's vocabulary)."""
+def fix_articles(text: str, lang: str = "en") -> str:
+    """English a/an by the next word's sound (good enough for the catalogue's vocabulary); other
+    languages' text as is."""
     def pick(m: re.Match) -> str:
         word = m.group(2).lower()
         vowel = word[0] in "aeiou" and not word.startswith(("one", "uni", "use", "eu"))
         vowel = vowel or word.startswith(("hour", "8", "18", "11"))
         return m.group(1) + ("n " if vowel else " ")
-    return _VOWEL_ARTICLE.sub(pick, text)
+    article = _ARTICLE.get(lang)
+    return article.sub(pick, text) if article else text
 
 
 def _fill(template: str, by_id: dict, lang: str, first_only: bool) -> str:
@@ -104,11 +111,8 @@ def _fill(template: str, by_id: dict, lang: str, first_only: bool) -> str:
 
 
 def _round_price(p: float, lang: str) -> float:
-    if lang == "zh":
-        step = 100 if p >= 1000 else (10 if p >= 20 else 1)
-        return float(max(1, round(p / step)) * step - (1 if step > 1 else 0))
-    step = 10 if p >= 100 else 1
-    return round(max(1, round(p / step)) * step - 0.01, 2)
+    step, less = next((step, less) for start, step, less in _PRICE_STEPS[lang] if p >= start)
+    return float(round(max(1, round(p / step)) * step - less, 2))
 
 
 def _make_item(rng: np.random.Generator, cat: Category, lang: str) -> dict:
@@ -123,9 +127,8 @@ def _make_item(rng: np.random.Generator, cat: Category, lang: str) -> dict:
     x = float(np.clip(core + rng.normal(0, 0.15), 0.0, 1.0)) ** 1.3
     price = _round_price(lo + (hi - lo) * x, lang)
     title = " ".join(_fill(cat.title[li], {**by_id, "brand": brands[b], "model": model}, lang, True).split())
-    desc = ("" if lang == "zh" else " ").join(_fill(t, by_id, lang, False) for t in cat.desc[li])
-    if lang == "en":
-        desc = fix_articles(desc[0].upper() + desc[1:])
+    desc = language(lang).word_sep.join(_fill(t, by_id, lang, False) for t in cat.desc[li])
+    desc = fix_articles(language(lang).capitalize(desc), lang)
     return {"title": title, "brand": brands[b], "price": price, "attributes": attributes, "description": desc}
 
 

@@ -16,6 +16,7 @@ from recreason.sample import catalog
 from recreason.sample.catalog import LANGS, VOCAB, polarity
 from recreason.sample.items import fix_articles
 from recreason.sample.spec import Category
+from recreason.text import language
 
 TEMPLATES = {
     "zh": (
@@ -39,6 +40,8 @@ TEMPLATES = {
         "This {cat} suits someone who {w}, with {p} ({k}: {v}).",
     ),
 }
+#: an aspect with its adjective, per language code: 屏幕清晰 / "sharp screen"
+PHRASE = {"zh": "{noun}{adj}", "en": "{adj} {noun}"}
 
 
 def _interest(rng: np.random.Generator, lang: str, cat: Category, feature: str, cared: Mapping[str, float],
@@ -79,13 +82,10 @@ def make_reference(rng: np.random.Generator, cat: Category, lang: str, attribute
     templates = TEMPLATES[lang]
     template = templates[int(rng.integers(len(templates)))]
     li = LANGS.index(lang)
-    if lang == "zh":
-        phrase = vocab["noun"] + adj
-        text = template.format(cat=cat.noun[li], k=key, v=value, p=phrase, w=who)
-    else:
-        phrase = f"{adj} {vocab['noun']}"
-        text = template.format(cat=cat.noun[li], k=key.lower(), v=value, p=phrase, w=who,
-                               P=phrase[0].upper() + phrase[1:])
-        text = fix_articles(text)
+    writing = language(lang)
+    phrase = PHRASE[lang].format(noun=vocab["noun"], adj=adj)
+    text = template.format(cat=cat.noun[li], k=writing.inline_label(key), v=value, p=phrase, w=who,
+                           P=writing.capitalize(phrase))
+    text = fix_articles(text, lang)
     opinion = adj.split(" ")[-1]
     return {"text": text, "feature": vocab["noun"], "opinion": opinion, "sentiment": 1, "language": lang}

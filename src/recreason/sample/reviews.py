@@ -9,7 +9,6 @@ the reviewer's language (see ``review_frames``). ``mentions`` reads the aspects 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 
 import numpy as np
@@ -18,12 +17,14 @@ from recreason.sample import catalog
 from recreason.sample.catalog import VOCAB, polarity
 from recreason.sample.review_frames import FRAMES
 from recreason.sample.spec import Category
+from recreason.text import language
 
-_SENTENCE_START = re.compile(r"(^|[.!?]\s+)([a-z])")
-
-
-def capitalise(text: str) -> str:
-    return _SENTENCE_START.sub(lambda m: m.group(1) + m.group(2).upper(), text)
+#: the longest value a review quotes, per language code, and whether it must read as a spec: in English
+#: only spec-like values ("5000mAh", "260g") read well as "the 260g weight"
+QUOTABLE = {"zh": (20, False), "en": (24, True)}
+#: a clause that quotes a value, per language code: the price ("value") or another attribute
+QUOTED = {"zh": {"value": "{key}{value}，{phrase}", "attribute": "{key}{value}，{phrase}"},
+          "en": {"value": "at {value}, {phrase}", "attribute": "with the {value} {key}, {phrase}"}}
 
 
 def mood(rating: int) -> str:
@@ -64,12 +65,11 @@ def choose_aspects(rng: np.random.Generator, rating: int, qualities: Mapping[str
 
 
 def _quote_ok(value: str, lang: str) -> bool:
-    """Short values only; in English only spec-like ones ("5000mAh", "260g") read well as "the 260g weight"."""
+    """Short values only (``QUOTABLE``); where asked, only spec-like ones."""
     if not value or "，" in value or "," in value:
         return False
-    if lang == "zh":
-        return len(value) <= 20
-    return len(value) <= 24 and value[0].isdigit() and " with " not in value
+    longest, spec_only = QUOTABLE[lang]
+    return len(value) <= longest and (not spec_only or (value[0].isdigit() and " with " not in value))
 
 
 def _clause(rng: np.random.Generator, cat: Category, lang: str, aspect: str, pol: str,
@@ -89,11 +89,8 @@ def _clause(rng: np.random.Generator, cat: Category, lang: str, aspect: str, pol
         return phrase
     if aspect != "value" and not _quote_ok(value, lang):
         return phrase
-    if lang == "zh":
-        return f"{key}{value}，{phrase}"
-    if aspect == "value":
-        return f"at {value}, {phrase}"
-    return f"with the {value} {key.lower()}, {phrase}"
+    quoted = QUOTED[lang]["value" if aspect == "value" else "attribute"]
+    return quoted.format(key=language(lang).inline_label(key), value=value, phrase=phrase)
 
 
 def _pick(rng: np.random.Generator, options) -> str:
@@ -114,9 +111,9 @@ def compose(rng: np.random.Generator, cat: Category, lang: str, rating: int, sai
         contrast = said[0][1] != said[1][1] and "pos" in (said[0][1], said[1][1])
         body += _pick(rng, frames["join"]["mix" if contrast else ("neg" if m == "neg" else "pos")]) + clauses[1]
     opener, closer = _pick(rng, frames["open"][m]), _pick(rng, frames["close"][m])
-    if lang == "zh":
-        return f"{opener}{body}。{closer}"
-    return capitalise(f"{opener}{body}." + (f" {closer}" if closer else ""))
+    writing = language(lang)
+    text = writing.word_sep.join(s for s in (f"{opener}{body}{writing.full_stop}", closer) if s)
+    return writing.capitalize_sentences(text)
 
 
 def mentions(text: str, lang: str, category: Category | None = None) -> list[tuple[str, str]]:

@@ -7,9 +7,15 @@ serialises as ``"zh"``), and it carries every rule that depends on the language:
 * ``length``: the one length measure of a reason (English: words; Chinese: characters without spaces),
   ``fits`` and ``clip`` (cut to a length at a clause or word boundary; a number or a Latin word is never
   split, so "3.2GHz" never becomes "3.2G" and "101分钟" never "1");
-* joining: ``join`` (lists: 、 / ", "), ``join_clauses`` (；/ "; "), ``label`` (key：value / key: value),
-  ``end`` (a closing 。 / .), ``capitalize``;
+* joining: ``join`` (lists: 、 / ", "), ``join_and`` (续航、屏幕 / "battery and screen"), ``join_clauses``
+  (；/ "; "), ``label`` (key：value / key: value), ``inline_label`` (a key inside a sentence), ``end`` (a
+  closing 。 / .), ``capitalize``, ``capitalize_sentences``;
+* ``spaced``: whether words are written apart (English) or run together (Chinese), so a word is found on
+  word boundaries or as a substring; ``phrase_pattern``: a regex for a phrase as it may occur in text;
 * ``in_script``: whether a phrase can stand inside text of this language;
+* phrases to copy and check (the template generator's): ``words`` (as written), ``units`` (as read,
+  joining back to the text), ``clauses``, ``plain_words``, ``mentions`` and ``covered`` (words found
+  on word boundaries in English, as substrings in Chinese), ``name_words``;
 * word lists shared by the template generator and the guard: ``stop_words``, and the markers that say
   whom a phrase is about: ``user_words``, ``taste_words``, ``modal_words``, ``item_words``, ``definite_words``.
 
@@ -20,7 +26,8 @@ serialises as ``"zh"``), and it carries every rule that depends on the language:
 from __future__ import annotations
 
 import re
-from functools import cached_property
+from collections.abc import Collection
+from functools import cached_property, lru_cache
 from importlib import resources
 from typing import ClassVar, Literal
 
@@ -33,6 +40,15 @@ Level = Literal["whitespace", "word", "char"]
 _LATIN_RUN = re.compile(r"[A-Za-z0-9]+(?:[.,][A-Za-z0-9]*)*|[.,]?[A-Za-z0-9]+(?:[.,][A-Za-z0-9]+)*")
 _CUT_TAIL = " ,;:，；、："
 
+# English words for matching (``plain_words``): letters and digits, with an apostrophe part ("it's")
+_PLAIN_EN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+_WORDLIKE = re.compile(r"\w")
+_BREAK_ZH = re.compile(r"[，,。；;：:！!？?、\s]+")  # a Chinese clause ends at any mark, or at a space
+_BREAK_EN = re.compile(r"(?<=[,;:.!?])\s+")  # an English one where a mark is followed by a space
+_QUOTED_EN = re.compile(r"(?:(?<=\s)|^)(['\"“‘])(.+?)(['\"”’])(?=[\s.,;:!?)]|$)")
+_KEEP = "\ue000"  # stands for a space inside a quoted title while cutting
+_SENTENCE_START = re.compile(r"(^|[.!?]\s+)([a-z])")
+
 
 def _split(words: str) -> frozenset[str]:
     """A closed word class written inline as one space-separated string."""
@@ -42,6 +58,11 @@ def _split(words: str) -> frozenset[str]:
 def _word_file(name: str) -> frozenset[str]:
     text = resources.files("recreason.text").joinpath("words", name).read_text(encoding="utf-8")
     return frozenset(w.strip() for w in text.splitlines() if w.strip() and not w.startswith("#"))
+
+
+@lru_cache(maxsize=4096)
+def _plain_set_en(text: str) -> frozenset[str]:
+    return frozenset(_PLAIN_EN.findall(text.lower().replace("’", "'")))
 
 
 class Language(str):
@@ -54,6 +75,8 @@ class Language(str):
     clause_sep: ClassVar[str]
     label_sep: ClassVar[str]
     word_sep: ClassVar[str]  # what goes between two tokens when they are joined back
+    and_sep: ClassVar[str]  # before the last item of a list read as one phrase ("a, b and c")
+    spaced: ClassVar[bool]  # words written apart (found on word boundaries) or run together (as substrings)
     full_stop: ClassVar[str]
     clause_marks: ClassVar[str]  # where a clause may end
     user_words: ClassVar[frozenset[str]]
@@ -104,8 +127,9 @@ class Language(str):
         cut = max(out.rfind(c) for c in self.clause_marks)
         if cut > 0 and 3 * self.length(out[:cut]) >= max_length:  # a whole clause reads better than a stub
             out = out[:cut]
-        else:  # a number cut off from its unit says something else ("续航长达18" of "18小时")
-            out = re.sub(r"\s*[0-9][0-9.,]*$", "", out) if text[len(out):].strip()[:1].isalpha() else out
+        else:  # a number cut off from its unit says something else ("续航长达18" of "18小时"); the digits
+            # of a Latin word ("S9", "v2") are no number of their own
+            out = re.sub(r"\s*(?<![A-Za-z0-9.,])[0-9][0-9.,]*$", "", out) if text[len(out):].strip()[:1].isalpha() else out
         if not out:  # not even one word fits: keep the first whole word rather than nothing
             out = next(iter(self._pieces(text)), "").strip()
         return out.rstrip(_CUT_TAIL)
@@ -119,11 +143,22 @@ class Language(str):
         """A list of values: 续航、屏幕 / "battery, screen"."""
         return self.list_sep.join(items)
 
+    def join_and(self, items) -> str:
+        """A list read as one phrase, the last item after ``and_sep``: 续航、屏幕、价格 / "battery, screen and price"."""
+        items = list(items)
+        if len(items) < 2:
+            return "".join(items)
+        return self.list_sep.join(items[:-1]) + self.and_sep + items[-1]
+
     def join_clauses(self, items) -> str:
         return self.clause_sep.join(items)
 
     def label(self, key: str, value: str) -> str:
         return f"{key}{self.label_sep}{value}"
+
+    def inline_label(self, key: str) -> str:
+        """An attribute key or label as it reads inside a sentence: "Battery" -> "battery"; Chinese as is."""
+        return key
 
     def end(self, text: str) -> str:
         """``text`` with a closing mark unless it has one."""
@@ -131,6 +166,10 @@ class Language(str):
         return text if not text or text[-1] in "。！？.!?…" else text.rstrip(_CUT_TAIL) + self.full_stop
 
     def capitalize(self, text: str) -> str:
+        return text
+
+    def capitalize_sentences(self, text: str) -> str:
+        """The first letter of every sentence upper-cased (English; Chinese text as is)."""
         return text
 
     # -- scripts and words ---------------------------------------------------------------------
@@ -143,6 +182,55 @@ class Language(str):
         values, which may be in any script) aside."""
         raise NotImplementedError
 
+    def phrase_pattern(self, phrase: str) -> str:
+        """A regular expression for ``phrase`` as it may occur in text of this language: Chinese as
+        written; English on word boundaries, with any punctuation or spaces between its words and a plural
+        "s" allowed ("ice cream" finds "ice-cream" and "ice creams"). Case is the caller's."""
+        return re.escape(phrase)
+
+    # -- words for matching and cutting --------------------------------------------------------
+    def words(self, text: str) -> list[str]:
+        """The words of ``text`` as written, punctuation attached: English splits at spaces ("don't",
+        "3.2GHz", "character-driven" and "it," are one word each); Chinese has jieba find them (spaces
+        dropped)."""
+        raise NotImplementedError
+
+    def units(self, text: str) -> list[str]:
+        """``text`` as the units it is read in, so that ``detokenize`` gives it back: English words,
+        Chinese characters, a space among them (in Chinese text a space is part of the text, between
+        Latin words or after a title). ``length`` counts them, spaces aside."""
+        raise NotImplementedError
+
+    def clauses(self, text: str) -> list[list[str]]:
+        """``text`` cut into clauses at its punctuation, each clause as its ``words`` (empty ones dropped).
+        Chinese ends a clause at every clause or sentence mark and at a space (the marks are dropped);
+        English where a mark is followed by a space ("3.5" and "U.S." stay whole; the mark stays on the
+        clause's last word), and a quoted title ("'Wedding Night: A Novel'") is one word, never cut."""
+        raise NotImplementedError
+
+    def plain_words(self, text: str) -> list[str]:
+        """The words of ``text`` for matching: lower case, no punctuation (English: letters and digits
+        with an apostrophe part, "it's"; a curly apostrophe reads as a straight one)."""
+        raise NotImplementedError
+
+    def mentions(self, text: str, words: Collection[str]) -> list[str]:
+        """What follows each mention in ``text`` of one of ``words`` ([] when there is none). English
+        finds a word as a whole word of ``plain_words`` ("it" is not mentioned in "item") and gives the
+        rest in lower case; Chinese, written without spaces, finds it anywhere, as written."""
+        raise NotImplementedError
+
+    def covered(self, text: str, known: str) -> bool:
+        """Whether ``known`` says every word of ``text``. English: every word of more than two letters is
+        a word of ``known`` (``plain_words``); Chinese, whose words are not written apart: ``text``
+        (stripped) occurs in ``known`` as written."""
+        raise NotImplementedError
+
+    def name_words(self, name: str | None) -> frozenset[str]:
+        """The words by which a name (an item's title) is found with ``mentions``: English: its words of
+        more than two letters, lower case; Chinese: the whole name (a part alone, 智能 of 智能手机, would
+        find it where it is not)."""
+        raise NotImplementedError
+
     @cached_property
     def stop_words(self) -> frozenset[str]:
         return _word_file(f"{self.code}_stopwords.txt")
@@ -152,6 +240,7 @@ class Chinese(Language):
     code, name = "zh", "Chinese"
     unit = "characters"
     list_sep, clause_sep, label_sep, word_sep, full_stop = "、", "；", "：", "", "。"
+    and_sep, spaced = "、", False
     clause_marks = "，；、,;"
     user_words = frozenset(("你", "您", "用户", "他们", "她们", "喜欢", "喜爱", "热爱", "偏爱", "钟爱", "爱好",
                             "偏好", "关注", "习惯", "平时", "经常", "一直", "之前", "以前", "曾经", "类似", "其他"))
@@ -191,11 +280,39 @@ class Chinese(Language):
             text = text.replace(n, " ")
         return has_han(text) or not latin_count(text)
 
+    def words(self, text: str) -> list[str]:
+        return jieba_words(text)
+
+    def units(self, text: str) -> list[str]:
+        return list(text)
+
+    def clauses(self, text: str) -> list[list[str]]:
+        return [ws for part in _BREAK_ZH.split(text) if (ws := jieba_words(part))]
+
+    def plain_words(self, text: str) -> list[str]:
+        return [w.lower() for w in jieba_words(text) if _WORDLIKE.search(w)]
+
+    def mentions(self, text: str, words: Collection[str]) -> list[str]:
+        out = []
+        for word in words:
+            at = text.find(word) if word else -1
+            while at >= 0:
+                out.append(text[at + len(word):])
+                at = text.find(word, at + 1)
+        return out
+
+    def covered(self, text: str, known: str) -> bool:
+        return text.strip() in known
+
+    def name_words(self, name: str | None) -> frozenset[str]:
+        return frozenset((name,)) if name else frozenset()
+
 
 class English(Language):
     code, name = "en", "English"
     unit = "words"
     list_sep, clause_sep, label_sep, word_sep, full_stop = ", ", "; ", ": ", " ", "."
+    and_sep, spaced = " and ", True
     clause_marks = ",;"
     user_words = _split("""you your yours yourself you'd you'll you're you've user user's users they them their
         theirs themselves he she his him her reader customer buyer shopper fan fans fond craving craves interested
@@ -223,6 +340,15 @@ class English(Language):
     def capitalize(self, text: str) -> str:
         return text[:1].upper() + text[1:]
 
+    def capitalize_sentences(self, text: str) -> str:
+        return _SENTENCE_START.sub(lambda m: m.group(1) + m.group(2).upper(), text)
+
+    def inline_label(self, key: str) -> str:
+        return key.lower()
+
+    def phrase_pattern(self, phrase: str) -> str:
+        return r"\b" + r"\W+".join(map(re.escape, phrase.split())) + r"s?\b"
+
     def in_script(self, text: str) -> bool:
         # no Han text in an English reason (a Chinese reviewer's "续航" would otherwise land in it)
         return not has_han(text)
@@ -231,6 +357,30 @@ class English(Language):
         for n in sorted((n for n in names if n), key=len, reverse=True):
             text = text.replace(n, " ")
         return not has_han(text)
+
+    def words(self, text: str) -> list[str]:
+        return text.split()
+
+    def units(self, text: str) -> list[str]:
+        return text.split()
+
+    def clauses(self, text: str) -> list[list[str]]:
+        text = _QUOTED_EN.sub(lambda m: m.group(0).replace(" ", _KEEP), text)
+        return [[w.replace(_KEEP, " ") for w in part.split()] for part in _BREAK_EN.split(text) if part.split()]
+
+    def plain_words(self, text: str) -> list[str]:
+        return _PLAIN_EN.findall(text.lower().replace("’", "'"))
+
+    def mentions(self, text: str, words: Collection[str]) -> list[str]:
+        low = text.lower().replace("’", "'")
+        return [low[m.end():] for m in _PLAIN_EN.finditer(low) if m.group(0) in words]
+
+    def covered(self, text: str, known: str) -> bool:
+        said = _plain_set_en(known)
+        return all(len(w) <= 2 or w in said for w in self.plain_words(text))
+
+    def name_words(self, name: str | None) -> frozenset[str]:
+        return frozenset(w for w in self.plain_words(name or "") if len(w) > 2)
 
 
 ZH = Chinese()

@@ -191,3 +191,13 @@ def test_an_echoed_prompt_label_at_the_end_is_cut():
     from recreason.reasons.llm.prompts import postprocess
 
     assert postprocess("这款手机存储空间充足，价格适中，推荐理由。", "zh") == "这款手机存储空间充足，价格适中。"
+
+
+def test_a_cut_never_splits_a_number():
+    # the cut is Language.clip's: at a clause mark, else at a word, never inside a number or a Latin word
+    for n in range(3, 12):
+        out = postprocess("片长101分钟，适合周末观看", "zh", max_len=n)
+        assert "片长1。" not in out and "片长10。" not in out and len(out) <= n
+    assert postprocess("片长101分钟，适合周末观看", "zh", max_len=9) == "片长101分钟。"
+    assert postprocess("搭载3.2GHz处理器，续航长达18小时", "zh", max_len=10) == "搭载3.2GHz。"
+    assert postprocess("It weighs 1.9 kg and folds flat in seconds", "en", max_len=3) == "It weighs."

@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from recreason.data.rejects import InputError, Reject
+from recreason.text import is_wide
 
 FILE, LINE = "_file", "_line"
 
@@ -97,11 +98,11 @@ def decode(data: bytes, path: Path, encoding: str | None = None) -> tuple[str, s
 
 def _looks_chinese(text: str) -> bool:
     """GB18030 decodes almost any bytes; Latin-1 accents come out as rare CJK characters or symbols.
-    Real Chinese text has its non-ASCII characters in the common CJK and punctuation blocks."""
+    Real Chinese text has its non-ASCII characters in the CJK and punctuation blocks (``text.script.WIDE``)."""
     wide = [c for c in text if ord(c) > 127]
     if not wide:
         return True
-    common = sum(1 for c in wide if "\u4e00" <= c <= "\u9fff" or "\u3000" <= c <= "\u303f" or "\uff00" <= c <= "\uffef")
+    common = sum(1 for c in wide if is_wide(c))
     return common >= 0.9 * len(wide)
 
 

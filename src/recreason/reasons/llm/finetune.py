@@ -70,13 +70,13 @@ def training_pairs(examples: Sequence, version: str = "v1", max_sentences: int =
     out = []
     for ex in examples:
         req = ex.request
-        lang = req.lang if req.lang in ("zh", "en") else "en"
-        target = postprocess(ex.text, lang, max_sentences, MAX_LENGTH.get(lang))
+        lang = req.lang
+        target = postprocess(ex.text, lang, max_sentences, MAX_LENGTH[lang])
         if not target:
             continue
         query = Fields.of(req.user, req.item, lang, req.context, req.feature)
         prompt = PromptTemplate.load(lang, version).render(query, [], defaults=False)
-        out.append((prompt, (" " if lang == "en" else "") + target + "\n"))
+        out.append((prompt, lang.word_sep + target + "\n"))  # "Reason: It is ..." / "推荐理由：它..."
     return out
 
 

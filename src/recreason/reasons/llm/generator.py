@@ -33,8 +33,11 @@ from recreason.reasons.llm.prompts import (
     stops,
 )
 from recreason.reasons.llm.shots import ShotPool
+from recreason.text import language
 
 REGEN_TEMPERATURE = 0.7
+#: new tokens a sentence may take, per language code (a Chinese character is about one token)
+TOKENS_PER_SENTENCE = {"en": 64, "zh": 48}
 
 
 def evidence_for(text: str, req: ReasonRequest) -> Evidence:
@@ -158,15 +161,14 @@ class LLMGenerator(Generator):
     def _token_budget(self, lang: str) -> int:
         if self.max_tokens:
             return self.max_tokens
-        per_sentence = 48 if lang == "zh" else 64
-        return per_sentence * self.max_sentences
+        return TOKENS_PER_SENTENCE[language(lang)] * self.max_sentences
 
     def prompt(self, req: ReasonRequest) -> tuple[str, PromptTemplate, Fields]:
-        lang = req.lang if req.lang in ("zh", "en") else "en"
+        lang = req.lang
         template = PromptTemplate.load(lang, self.prompt_version)
         query = Fields.of(req.user, req.item, lang, req.context, req.feature)
         chosen = self.pool.nearest(query, lang, self.shots, req.user.user_id, req.item.item_id)
-        limit = SHOT_CHARS.get(lang, 200)
+        limit = SHOT_CHARS[lang]
         shots = [(Fields(shorten(s.user, lang, limit), shorten(s.item, lang, limit), s.context), s.text)
                  for s in chosen]
         return template.render(query, shots, defaults=self.shots > 0), template, query

@@ -8,7 +8,8 @@ instruction: it is put on one line inside « » / 「」, stripped of chat-forma
 "<start_of_turn>", "[INST]"), of markdown fences and "###" headings, of the prompt's own field labels,
 and of sentences that read as instructions to the model ("ignore the above ...", "忽略以上 ..."), then
 truncated. The model's continuation is cut to its first sentence(s), trimmed of labels and quotes, and
-held to a per-language length (words for English, characters for Chinese).
+held to a per-language length (``Language.length``: words for English, characters for Chinese; cut by
+``Language.clip``, so never inside a number: "片长101分钟" never becomes "片长1。").
 
 Template files live in ``prompts/reason_<lang>_<version>.txt``; ``PromptTemplate.id`` (e.g.
 ``reason_en_v1``) goes into cache keys and into each Reason's notes.
@@ -24,6 +25,7 @@ from functools import lru_cache
 from importlib import resources
 
 from recreason.profiles.models import ItemProfile, UserProfile
+from recreason.text import Language, language
 
 DEFAULT_VERSION = "v1"
 #: per-language length of a reason: words (en) or characters (zh)
@@ -33,6 +35,12 @@ FIELD_CHARS = {"en": {"user": 360, "item": 360}, "zh": {"user": 120, "item": 160
 #: characters of a shot's user / item line: shots show the shape of an answer, the query carries the facts
 SHOT_CHARS = {"en": 200, "zh": 80}
 SENTENCE_STOPS = {"en": [". ", "! ", "? "], "zh": ["。", "！", "？"]}
+#: what the prompt says of a user with nothing known, the label of the aspect to focus on, the context line
+NEW_USER = {"en": "a new user with no known preferences", "zh": "新用户，暂无偏好"}
+FOCUS = {"en": "focus", "zh": "重点"}
+CONTEXT_LINE = {"en": "\nContext: «{}»", "zh": "\n场景：「{}」"}
+#: characters a reason needs at least: anything shorter is not one
+MIN_CHARS = {"en": 3, "zh": 4}
 
 _SPECIAL = re.compile(
     r"<\|[^|<>]{0,40}\|>|</?s>|<(?:start|end)_of_turn>|<bos>|<eos>|<pad>|<unk>|\[/?INST\]|<</?SYS>>|"
@@ -56,7 +64,6 @@ _OUT_LABEL = re.compile(r"^(推荐理由|理由|reason|explanation)\s*[:：]\s*"
 # a prompt label echoed as the last clause ("…，价格适中，推荐理由。"): not part of the reason
 _TAIL_LABEL = re.compile(r"[，,；;]\s*(推荐理由|理由|reason|explanation)\s*[:：。.]?\s*$", re.IGNORECASE)
 _SENT_END = re.compile(r"[。！？!?](?=.)|(?<=[a-z0-9\)\"”'])[.](?=\s+[A-Z\"“])")
-_END = {"en": ".", "zh": "。"}
 
 
 @dataclass(frozen=True)
@@ -82,12 +89,14 @@ def clean_field(text: str | None, lang: str, limit: int) -> Cleaned:
 
 
 def shorten(text: str, lang: str, limit: int) -> str:
-    """``text`` cut to ``limit`` characters (at a space for English), marked with "…"."""
+    """``text`` cut to ``limit`` characters (at a space where the language writes words apart), marked with "…"."""
     if len(text) <= limit:
         return text
     cut = text[:limit]
     space = cut.rfind(" ")
-    return (cut[:space] if lang == "en" and space > limit // 2 else cut).rstrip(" ,;，；、…") + "…"
+    if language(lang).spaced and space > limit // 2:
+        cut = cut[:space]
+    return cut.rstrip(" ,;，；、…") + "…"
 
 
 def user_text(user: UserProfile, lang: str) -> str:
@@ -98,9 +107,8 @@ def user_text(user: UserProfile, lang: str) -> str:
         parts = [p.split(head)[0].rstrip("；; ") if head in " ".join(p.split()) else p for p in parts]
         parts = [p for p in parts if p]
         parts.append(user.profile_text)
-    if not parts:
-        return "新用户，暂无偏好" if lang == "zh" else "a new user with no known preferences"
-    return ("；" if lang == "zh" else "; ").join(parts)
+    lang = language(lang)
+    return lang.join_clauses(parts) if parts else NEW_USER[lang]
 
 
 def item_text(item: ItemProfile, lang: str) -> str:
@@ -113,17 +121,18 @@ def item_text(item: ItemProfile, lang: str) -> str:
         else:  # the summary holds a shortened description: give the whole one instead
             parts[0] = parts[0].split(head)[0].rstrip("；; ")
             parts.append(item.description)
-    return ("；" if lang == "zh" else "; ").join(parts)
+    return language(lang).join_clauses(parts)
 
 
 def context_text(context: dict[str, str], feature: str | None, lang: str) -> str:
-    pairs = [f"{k}{'：' if lang == 'zh' else ': '}{v}" for k, v in context.items()]
+    lang = language(lang)
+    pairs = [lang.label(k, v) for k, v in context.items()]
     if feature:
-        pairs.append(f"{'重点' if lang == 'zh' else 'focus'}{'：' if lang == 'zh' else ': '}{feature}")
+        pairs.append(lang.label(FOCUS[lang], feature))
     if not pairs:
         return ""
-    value = clean_field(("；" if lang == "zh" else "; ").join(pairs), lang, 120).text
-    return f"\n场景：「{value}」" if lang == "zh" else f"\nContext: «{value}»"
+    value = clean_field(lang.join_clauses(pairs), lang, 120).text
+    return CONTEXT_LINE[lang].format(value)
 
 
 @dataclass(frozen=True)
@@ -138,7 +147,7 @@ class Fields:
     @classmethod
     def of(cls, user: UserProfile, item: ItemProfile, lang: str, context: dict[str, str] | None = None,
            feature: str | None = None) -> Fields:
-        limits = FIELD_CHARS.get(lang, FIELD_CHARS["en"])
+        limits = FIELD_CHARS[language(lang)]
         u = clean_field(user_text(user, lang), lang, limits["user"])
         i = clean_field(item_text(item, lang), lang, limits["item"])
         return cls(u.text, i.text, context_text(context or {}, feature, lang), u.dropped + i.dropped)
@@ -159,7 +168,7 @@ class PromptTemplate:
 
     @classmethod
     def load(cls, lang: str, version: str = DEFAULT_VERSION) -> PromptTemplate:
-        return _load(lang if lang in ("zh", "en") else "en", version)
+        return _load(language(lang), version)
 
     def render(self, query: Fields, shots: Sequence[tuple[Fields, str]], defaults: bool = True) -> str:
         """Header, shots (or the file's default shots when there are none and ``defaults``), query."""
@@ -201,7 +210,7 @@ def _load(lang: str, version: str) -> PromptTemplate:
 
 def stops(lang: str, max_sentences: int = 1) -> list[str]:
     """Stop strings: the end of the line, and with one sentence wanted, the end of the sentence."""
-    return ["\n"] + (SENTENCE_STOPS.get(lang, SENTENCE_STOPS["en"]) if max_sentences == 1 else [])
+    return ["\n"] + (SENTENCE_STOPS[language(lang)] if max_sentences == 1 else [])
 
 
 def first_sentences(text: str, n: int = 1) -> str:
@@ -215,26 +224,13 @@ def first_sentences(text: str, n: int = 1) -> str:
     return "".join(out[:n]).strip()
 
 
-def _limit(text: str, lang: str, max_len: int) -> str:
-    if lang == "zh":
-        if len(text) <= max_len:
-            return text
-        cut = text[: max_len - 1]  # room for the closing "。"
-        comma = max(cut.rfind(c) for c in "，；、,")
-        if comma > max_len // 2:
-            cut = cut[:comma]
-        else:  # never cut inside a Latin word or a number ("3.2GHz" must not become "3.2G")
-            end = len(cut)
-            while 0 < end < len(text) and re.match(r"[\w.]", text[end]) and re.match(r"[A-Za-z0-9.]", text[end - 1]):
-                end -= 1
-            cut = cut[:end] if end > max_len // 2 else cut
-        return cut.rstrip("，；、,. ") + "。"
-    words = text.split()
-    if len(words) <= max_len:
+def _limit(text: str, lang: Language, max_len: int) -> str:
+    """``text`` held to ``max_len`` (``lang.length``), its closing mark included: cut by ``lang.clip`` (at a
+    clause mark, never inside a number or a Latin word) and closed by ``lang.end``."""
+    if lang.fits(text, max_len):
         return text
-    cut = " ".join(words[:max_len])
-    comma = max(cut.rfind(","), cut.rfind(";"))
-    return (cut[:comma] if comma > len(cut) // 2 else cut).rstrip(",;:") + "."
+    out = lang.end(lang.clip(text, max_len))
+    return out if lang.fits(out, max_len) else lang.end(lang.clip(text, max_len - 1))  # room for the mark
 
 
 def repetitive(text: str, n: int | None = None, times: int = 3) -> bool:
@@ -279,6 +275,7 @@ def postprocess(text: str, lang: str, max_sentences: int = 1, max_len: int | Non
 
     Returns "" when nothing usable is left (empty, or a decoding loop).
     """
+    lang = language(lang)
     text = text.strip().split("\n", 1)[0]
     text = _unquote(_OUT_LABEL.sub("", _LEAD.sub("", text)))
     text = _TRAIL.sub("", _SPECIAL.sub(" ", text)).strip()
@@ -286,10 +283,8 @@ def postprocess(text: str, lang: str, max_sentences: int = 1, max_len: int | Non
         return ""
     text = first_sentences(text, max_sentences)
     text = _TAIL_LABEL.sub("", text)
-    text = _limit(text, lang, max_len or MAX_LENGTH.get(lang, 50))
+    text = _limit(text, lang, max_len or MAX_LENGTH[lang])
     text = _TRAIL.sub("", _unquote(text)).rstrip(",，;；、:：")
-    if len(text) < (4 if lang == "zh" else 3):
+    if len(text) < MIN_CHARS[lang]:
         return ""
-    if text[-1] not in "。！？.!?…":
-        text += _END.get(lang, ".")
-    return text
+    return lang.end(text)

@@ -20,17 +20,17 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from recreason.reasons.llm.prompts import Fields, postprocess
+from recreason.text import HAN_RUN
 
 WEIGHTS = {"item": 0.6, "user": 0.4, "same_item": 0.3, "same_user": 0.15}
 _EN = re.compile(r"[a-z][a-z0-9']{2,}")
-_HAN = re.compile(r"[\u4e00-\u9fff]+")
 _EN_STOP = frozenset(["the", "and", "for", "with", "that", "this", "are", "was", "its", "their", "they", "them", "who", "would", "enjoy", "user", "users", "likely", "business", "book", "books", "item", "items", "also", "from", "have", "has", "like", "likes", "which"])
 
 
 def terms(text: str) -> list[str]:
     text = text.lower()
     out = [w for w in _EN.findall(text) if w not in _EN_STOP]
-    for run in _HAN.findall(text):
+    for run in HAN_RUN.findall(text):
         out += [run[i:i + 2] for i in range(len(run) - 1)] or [run]
     return out
 

@@ -23,13 +23,13 @@ from pathlib import Path
 
 import torch
 
-from recreason.text import tokenize
+from recreason.text import detect, is_wide, language
 
 SPECIALS = ("<pad>", "<bos>", "<eos>", "<unk>")
 PAD, BOS, EOS, UNK = range(4)
 LEVELS = ("whitespace", "word", "char", "auto")
-_HAN_END = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]$")
-_HAN_START = re.compile(r"^[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
+#: the ``auto`` level, per language code: the benchmarks' whitespace tokens for English, jieba words for Chinese
+AUTO_LEVEL = {"en": "whitespace", "zh": "word"}
 _NO_SPACE_BEFORE = re.compile(r"^[.,!?;:%)\]}'’]|^n't$|^'s$")
 
 
@@ -55,8 +55,13 @@ class Vocab:
         if self.lowercase:
             text = text.lower()
         if self.level == "auto":
-            return tokenize(text, "zh", "word") if lang == "zh" else text.split()
-        return tokenize(text, lang if lang in ("zh", "en") else None, self.level)  # type: ignore[arg-type]
+            lang = language(lang)
+            return lang.tokenize(text, AUTO_LEVEL[lang])  # type: ignore[arg-type]
+        try:
+            words = language(lang, default=None)
+        except ValueError:  # no language or an unknown one: the text's own
+            words = detect(text)
+        return words.tokenize(text, self.level)  # type: ignore[arg-type]
 
     def encode_tokens(self, tokens: Iterable[str]) -> list[int]:
         return [self.index.get(t, UNK) for t in tokens]
@@ -83,7 +88,7 @@ class Vocab:
             return " ".join(tokens)
         out = ""
         for tok in tokens:
-            glue = (not out or _HAN_END.search(out) or _HAN_START.search(tok)
+            glue = (not out or is_wide(out[-1]) or (tok and is_wide(tok[0]))
                     or (self.level in ("word", "char") and _NO_SPACE_BEFORE.search(tok)))
             out += tok if glue else " " + tok
         return out
