@@ -10,8 +10,9 @@ import pytest
 from recreason.profiles.models import AspectPreference, AspectSummary, ItemProfile, UserProfile
 from recreason.reasons import Generator, ReasonRequest, TrainingExample
 from recreason.reasons.template import TemplateGenerator
-from recreason.reasons.template.writing import clauses, learn_opener, text_length
-from recreason.text import detect
+from recreason.reasons.template.learn import learn_opener
+from recreason.reasons.template.phrases import clauses
+from recreason.text import EN, ZH, detect, language
 
 PHONE_ZH = ItemProfile(
     item_id="i_seed_phone",
@@ -133,16 +134,16 @@ def test_fit_learns_the_house_opening_for_description_only_items():
 
 def test_learn_opener_needs_a_shared_prefix():
     assert (
-        learn_opener(["The user would enjoy the business for its tacos."] * 3, "en")
+        learn_opener(["The user would enjoy the business for its tacos."] * 3, EN)
         == "The user would enjoy the business"
     )
-    assert learn_opener(["Great tacos.", "Nice staff here.", "Cheap beer."], "en") == ""
+    assert learn_opener(["Great tacos.", "Nice staff here.", "Cheap beer."], EN) == ""
 
 
 def test_clauses_trim_function_words_and_keep_quoted_titles():
-    got = clauses("Fans of light novels will enjoy 'Wedding Night: A Novel' by Sophie Kinsella.", "en")
+    got = clauses("Fans of light novels will enjoy 'Wedding Night: A Novel' by Sophie Kinsella.", EN)
     assert got == ["Fans of light novels", "'Wedding Night: A Novel' by Sophie Kinsella"]
-    assert clauses("喜欢购买电子产品，看重性能。", "zh") == ["喜欢购买电子产品", "看重性能"]
+    assert clauses("喜欢购买电子产品，看重性能。", ZH) == ["喜欢购买电子产品", "看重性能"]
 
 
 def test_save_load_round_trip_is_identical(tmp_path):
@@ -177,7 +178,7 @@ def test_an_item_with_only_an_id_gets_a_safe_generic_reason(lang):
 )
 def test_max_length_is_respected(user, item, limit):
     text = one(TemplateGenerator(), user, item, max_length=limit)
-    assert text and text_length(text, item.language) <= limit
+    assert text and language(item.language).length(text) <= limit
     for number in NUMBER.findall(text):
         assert number in " ".join(values_of(item))
 
@@ -269,3 +270,73 @@ def test_its_is_not_a_content_word():
     from recreason.guard.vocab import is_en_content
 
     assert not is_en_content("its") and not is_en_content("itself") and is_en_content("battery")
+
+
+# -- pinned reasons (the text the generator wrote before it was split by concern) -----------------------
+PINNED = [
+    (False, SEED_ZH, PHONE_ZH, "考虑到你喜欢购买电子产品，推荐最新款智能手机：处理器曜芯 S9 旗舰八核 3.2GHz，屏幕6.7英寸 AMOLED 120Hz。"),
+    (False, SEED_EN, PHONE_EN, ("If you are a shopper who likes buying electronics, the latest smartphone has processor "
+                               "Corvo S9 octa-core 3.2GHz and display 6.7-inch AMOLED 120Hz.")),
+    (True, SEED_ZH, PHONE_ZH, "相机1亿像素主摄 + 1200万像素超广角，最新款智能手机正合你喜欢购买电子产品的需求。"),
+    (True, SEED_EN, PHONE_EN, ("If you are a shopper who likes buying electronics, the latest smartphone has processor "
+                              "Corvo S9 octa-core 3.2GHz.")),
+    (False, xrec_like(99).request.user, xrec_like(99).request.item,
+     ("You may enjoy Cafe 99 because of its Fans of strong espresso and fresh pastries, which suits your interest in "
+     "user is likely.")),
+    (True, xrec_like(99).request.user, xrec_like(99).request.item,
+     "The user would enjoy the business because it offers strong espresso and fresh pastries."),
+]
+
+
+@pytest.mark.parametrize(("fitted", "user", "item", "text"), PINNED)
+def test_pinned_reasons_are_unchanged(fitted, user, item, text):
+    gen = TemplateGenerator()
+    if fitted:
+        gen.fit([xrec_like(i) for i in range(30)] + camera_examples())
+    assert one(gen, user, item) == text
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_fact_said_twice_is_listed_once_without_a_dangling_separator(lang):
+    """An attribute and an aspect that say the same ("battery life" / 续航) leave one fact to list: the
+    reason lists it alone (it used to read "offers  and battery life 10 h" / "手机：，续航10小时")."""
+    feature, key, value = ("battery life", "Battery life", "10 h") if lang == "en" else ("续航", "续航", "10小时")
+    aspect = AspectSummary(feature=feature, mentions=3, positive=3, negative=0, opinions=["long" if lang == "en" else "给力"])
+    item = ItemProfile(item_id="x", title="Phone X", language=lang, attributes={key: value}, aspects=[aspect])
+    for user in (UserProfile(user_id="u", language=lang), SEED_ZH if lang == "zh" else SEED_EN):
+        reason = TemplateGenerator(n_facts=2).generate([ReasonRequest(user=user, item=item)])[0]
+        assert value in reason.text and "  " not in reason.text and " and " not in reason.text, reason.text
+        assert "：，" not in reason.text and "，，" not in reason.text, reason.text
+        assert [f.value for f in reason.evidence.item_facts] == ["Phone X", value]
+
+
+def test_the_templates_are_data_with_the_same_slots_in_both_languages():
+    from recreason.reasons.template.templates import templates
+
+    def slots(text: str) -> set[str]:
+        return {s.lower() for s in re.findall(r"{(\w*)}", text)}
+
+    for lang in ("zh", "en"):
+        tpl = templates(lang)
+        assert tpl.lang == lang and len(tpl.facts) == 8 and len(tpl.clauses) == 8 and len(tpl.quotes) == 3
+        assert all(slots(t) == {"who", "title", "facts"} for t in tpl.facts)
+        assert slots(tpl.facts_item_only) == {"title", "facts"}
+        assert all({"open", "item", "user"} <= slots(t) <= {"open", "item", "user", "they", "their"} for t in tpl.clauses)
+        assert slots(tpl.clauses_item_only) == {"open", "item"}
+        assert all({"who", "quote"} <= slots(t) <= {"who", "quote", "title"} for t in tpl.quotes)
+        assert slots(tpl.generic_personal) == {"who", "title"} and slots(tpl.generic_anonymous) == {"title"}
+        assert set(tpl.interests) == {"category", "aspect", "attribute"}
+        assert tpl.item_markers >= tpl.lang.item_words
+
+
+def test_the_template_package_names_no_language():
+    """Language differences live in recreason.text and in templates/*.toml, not in code."""
+    import ast
+    from pathlib import Path
+
+    import recreason.reasons.template as package
+
+    for path in Path(package.__file__).parent.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Constant) and node.value in ("zh", "en", "cn", "chinese", "english"):
+                raise AssertionError(f"{path.name}:{node.lineno} names a language: {node.value!r}")
