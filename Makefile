@@ -21,6 +21,17 @@ test: $(STAMP)
 check: $(STAMP)
 	$(BIN)/pytest -m "not slow and not model and not browser and not kill"
 
+# The quick benchmarks (each under ~2 minutes on 2 cores, no model download), tables printed only: a
+# script's --write updates BENCHMARKS.md, this target never does. Needs ../shared (or $RECREASON_SHARED).
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks.aspect_precision
+	$(BIN)/python -m benchmarks.xrec_reproduce
+	$(BIN)/python -m benchmarks.grounding_check
+	$(BIN)/python -m benchmarks.xrec_protocol --limit 1000
+	$(BIN)/python -m benchmarks.peter_quality --out .recreason/bench/peter_quality --only-template --threads 1
+	$(BIN)/python -m benchmarks.ingest_benchmark
+	$(BIN)/python -m benchmarks.rank_benchmark --rankers popularity itemknn als
+
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
 

@@ -1,13 +1,15 @@
 """Precision / recall of aspect extraction on the hand-labelled sentences, and its speed.
 
-    python benchmarks/aspect_precision.py            # table: each language x (all, tune, heldout)
-    python benchmarks/aspect_precision.py --json     # the same as JSON
-    python benchmarks/aspect_precision.py --errors tune   # list wrong / missed features of a split
-    python benchmarks/aspect_precision.py --speed    # reviews per second on the shared data sets
+    .venv/bin/python -m benchmarks.aspect_precision                 # the table of BENCHMARKS.md (all, held-out)
+    .venv/bin/python -m benchmarks.aspect_precision --json          # every split (all, tune, heldout) as JSON
+    .venv/bin/python -m benchmarks.aspect_precision --errors tune   # list wrong / missed features of a split
+    .venv/bin/python -m benchmarks.aspect_precision --speed         # reviews per second on the shared data sets
+    .venv/bin/python -m benchmarks.aspect_precision --write         # also update its table in BENCHMARKS.md
 
 The labelled files are ``tests/data/aspects/labels_{en,zh}.jsonl`` (drawn by
-``benchmarks/aspect_label_sample.py``, labelled by hand before the extractor was run on them).
-Lexicons were tuned on ``split == "tune"`` only; ``heldout`` is the honest figure.
+``python -m benchmarks.aspect_label_sample``, labelled by hand before the extractor was run on them);
+scoring is ``recreason.aspects.evaluate.score``. Lexicons were tuned on ``split == "tune"`` only;
+``heldout`` is the honest figure.
 """
 
 from __future__ import annotations
@@ -16,18 +18,14 @@ import argparse
 import gzip
 import json
 import sys
-import time
-from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "src"))
-
+from benchmarks._common import REPO, add_write_option, markdown_table, shared_data, timed, write_section
 from recreason.aspects import extract_many
 from recreason.aspects.evaluate import MATCH_RULE, load_labels, score
 
 LABELS = REPO / "tests" / "data" / "aspects"
-SHARED = REPO.parent / "shared" / "data"
 SPLITS = ("all", "tune", "heldout")
+SECTION = "aspect-precision"
 
 
 def evaluate(errors_split: str | None = None) -> tuple[dict, list]:
@@ -41,24 +39,28 @@ def evaluate(errors_split: str | None = None) -> tuple[dict, list]:
     return results, errors
 
 
-def _speed_sets() -> dict[str, tuple[str, list[str]]]:
-    """name -> (lang, review texts) for the shared data sets that are present."""
-    sets = {}
-    try:
-        with gzip.open(SHARED / "amazon-giftcards-2018" / "Gift_Cards_5.json.gz", "rt", encoding="utf-8") as f:
-            sets["en gift cards (short)"] = ("en", [json.loads(line).get("reviewText") or "" for line in f])
-    except FileNotFoundError:
-        pass
-    try:
-        import pandas as pd
+def table(results: dict) -> str:
+    rows = []
+    for name, r in results.items():
+        lang, split = name.split("/")
+        if split == "tune":
+            continue
+        rows.append([f"{lang} / {'held-out' if split == 'heldout' else split}", r["sentences"], r["gold"],
+                     r["extracted"], f"{r['precision']:.3f}", f"{r['recall']:.3f}", f"{r['sentiment_accuracy']:.3f}"])
+    return markdown_table(["lang / split", "sentences", "gold features", "extracted", "precision", "recall",
+                           "sentiment accuracy"], rows)
 
-        path = SHARED / "womens-clothing-reviews" / "WomensClothingE-CommerceReviews.parquet.brotli"
-        sets["en clothing (long)"] = ("en", pd.read_parquet(path, columns=["Review Text"])["Review Text"]
-                                      .dropna().tolist())
-        df = pd.read_csv(SHARED / "zh-online-shopping-10cats" / "online_shopping_10_cats.zip")
-        sets["zh online shopping"] = ("zh", df["review"].dropna().astype(str).tolist())
-    except (FileNotFoundError, ImportError):
-        pass
+
+def _speed_sets() -> dict[str, tuple[str, list[str]]]:
+    """name -> (lang, review texts) for the shared data sets."""
+    import pandas as pd
+
+    with gzip.open(shared_data("amazon-giftcards-2018", "Gift_Cards_5.json.gz"), "rt", encoding="utf-8") as f:
+        sets = {"en gift cards (short)": ("en", [json.loads(line).get("reviewText") or "" for line in f])}
+    path = shared_data("womens-clothing-reviews", "WomensClothingE-CommerceReviews.parquet.brotli")
+    sets["en clothing (long)"] = ("en", pd.read_parquet(path, columns=["Review Text"])["Review Text"].dropna().tolist())
+    df = pd.read_csv(shared_data("zh-online-shopping-10cats", "online_shopping_10_cats.zip"))
+    sets["zh online shopping"] = ("zh", df["review"].dropna().astype(str).tolist())
     return sets
 
 
@@ -68,14 +70,12 @@ def speed(limit: int = 5000) -> dict:
     for name, (lang, texts) in _speed_sets().items():
         texts = texts[::max(1, len(texts) // limit)][:limit]
         extract_many(texts[:50], lang)  # load lexicons / jieba outside the timing
-        start = time.perf_counter()
-        found = extract_many(texts, lang)
-        elapsed = time.perf_counter() - start
-        out[name] = {"reviews": len(texts), "seconds": round(elapsed, 3),
-                     "reviews_per_s": round(len(texts) / elapsed),
+        with timed() as t:
+            found = extract_many(texts, lang)
+        out[name] = {"reviews": len(texts), "seconds": round(t.wall, 3), "reviews_per_s": round(len(texts) / t.wall),
                      "mean_chars": round(sum(map(len, texts)) / len(texts), 1),
                      "aspects_per_review": round(sum(map(len, found)) / len(texts), 2)}
-    return out or {"note": "shared data not found"}
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -83,6 +83,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
     parser.add_argument("--errors", choices=SPLITS, help="also list wrong and missed features")
     parser.add_argument("--speed", action="store_true", help="also time extraction on shared data")
+    add_write_option(parser)
     args = parser.parse_args(argv)
     results, errors = evaluate(args.errors)
     timing = speed() if args.speed else None
@@ -90,17 +91,14 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps({"match_rule": MATCH_RULE, "results": results, "speed": timing},
                          ensure_ascii=False, indent=2))
         return 0
-    print("Matching rule:\n" + MATCH_RULE + "\n")
-    print(f"{'lang/split':<12} {'sent':>5} {'gold':>5} {'extr':>5} {'prec':>6} {'recall':>6} "
-          f"{'sentim':>6} {'empty FP':>9}")
-    for name, r in results.items():
-        print(f"{name:<12} {r['sentences']:>5} {r['gold']:>5} {r['extracted']:>5} {r['precision']:>6.3f} "
-              f"{r['recall']:>6.3f} {r['sentiment_accuracy']:>6.3f} "
-              f"{r['empty_with_output']:>4}/{r['empty_sentences']:<4}")
+    print(f"Matching rule:\n{MATCH_RULE}\n", file=sys.stderr)
+    print(table(results))
     for kind, sentence, feature, opinion in errors:
         print(f"{kind:>6}: {feature!r} {opinion!r} <- {sentence}")
     for name, t in (timing or {}).items():
         print(f"speed {name}: {t}")
+    if args.write:
+        write_section(args.write, SECTION, table(results))
     return 0
 
 

@@ -1,7 +1,8 @@
 """Kill the server under load and count: is every acknowledged event stored, and stored once?
 
-    python benchmarks/crash_test.py                       # 20,000 events, SQLite, sample workspace
-    python benchmarks/crash_test.py --events 50000 --kills 3 --db postgresql+psycopg://postgres@127.0.0.1:55432/x
+    .venv/bin/python -m benchmarks.crash_test                       # 20,000 events, SQLite, sample workspace
+    .venv/bin/python -m benchmarks.crash_test --events 50000 --kills 3 --db postgresql+psycopg://postgres@127.0.0.1:55432/x
+    .venv/bin/python -m benchmarks.crash_test --events 2000 --clients 8   # a quick check that it runs
 
 ``--clients`` concurrent clients post batches of ``--batch`` events with fresh idempotency keys to a server
 started here (only on 127.0.0.1). Each time the acknowledged count passes another 1/(kills+1) of the
@@ -26,7 +27,8 @@ import uuid
 from pathlib import Path
 
 import httpx
-from load_test import DEMO_WORKSPACE, EVENT_KEY, ensure_sample, free_port, start_server
+
+from benchmarks._common import DEMO_WORKSPACE, EVENT_KEY, ensure_sample, free_port, start_server
 
 SERVER_ENV = {"RECREASON_LLM_ONLINE": "false", "RECREASON_WARM_LLM": "false"}  # events only: no LLM load
 

@@ -1,14 +1,18 @@
-"""Unsupported-claim rate on XRec (amazon, google), and the checker's precision on hand-checked rows.
+"""Unsupported-claim rate on XRec (every domain), and the checker's precision on hand-checked rows.
 
-    python benchmarks/grounding_check.py              # rates of references, XRec, a grounded baseline
-    python benchmarks/grounding_check.py --sample     # print the hand-check sample (flagged + unflagged)
-    python benchmarks/grounding_check.py --precision  # score the hand labels in HAND_LABELS below
-    python benchmarks/grounding_check.py --json       # rates as JSON
+    .venv/bin/python -m benchmarks.grounding_check              # rates of references, XRec, a grounded baseline
+    .venv/bin/python -m benchmarks.grounding_check --data DIR   # the same for every domain of an XRec-layout folder
+    .venv/bin/python -m benchmarks.grounding_check --sample     # print the hand-check sample (flagged + unflagged)
+    .venv/bin/python -m benchmarks.grounding_check --precision  # score the hand labels in HAND_LABELS below
+    .venv/bin/python -m benchmarks.grounding_check --json       # rates as JSON
+    .venv/bin/python -m benchmarks.grounding_check --write      # also update its table in BENCHMARKS.md
 
 Profiles per test row, as the data allows: ``ItemProfile(title, description=item_summary)`` and
 ``UserProfile(profile_text=user_summary)``; the rules are ``recreason.guard.grounding``'s. Three
 systems: (a) the reference explanations, (b) XRec's released predictions (``xrec_pred``), (c) the
-trivial grounded baseline "The user would enjoy {title}." (must be 0).
+trivial grounded baseline "The user would enjoy {title}." (must be 0). Rows come from
+``benchmarks._common.load_xrec``; a row without an XRec prediction is counted in a warning and left
+out of the XRec rate. The hand check is on ``shared/data/xrec`` (amazon, google).
 
 Hand check. The copied-aspect rule's word lists and the "about the item" markers were tuned by
 reading flagged XRec rows among the first 300 of each test set; the sample is drawn afterwards, with a
@@ -28,21 +32,29 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
 import sys
-import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "src"))
-
+from benchmarks._common import (
+    XRecTest,
+    add_write_option,
+    load_xrec,
+    markdown_table,
+    shared_data,
+    timed,
+    warn,
+    write_section,
+    xrec_domains,
+)
 from recreason.evaluate.faithfulness import unsupported_claim_rate
 from recreason.guard import find_unsupported
-from recreason.profiles.models import ItemProfile, UserProfile
 
-DATASETS = ("amazon", "google")
+HAND_CHECKED = ("amazon", "google")
 SEED, HELD_OUT_FROM, PER_CELL = 20261130, 1500, 15
+SECTION = "grounding-check"
+SYSTEMS = {"reference": "references", "xrec": "XRec released outputs",
+           "grounded baseline": '"The user would enjoy {title}."'}
 
 # (data set, row) -> (label, note); label "yes" (truly unsupported as defined above), "no", or
 # "borderline" (a reader could take the item's data to imply the claim). Read from --sample, seed above.
@@ -113,64 +125,68 @@ HAND_LABELS: dict[tuple[str, int], tuple[str, str]] = {
     ("google", 2949): ("no", "generic praise"),
 }
 
-def xrec_dir() -> Path:
-    env = os.environ.get("RECREASON_SHARED")
-    for base in ([Path(env) / "data", Path(env)] if env else []) + [REPO.parent / "shared" / "data"]:
-        if (base / "xrec").is_dir():
-            return base / "xrec"
-    sys.exit("shared data not found: set RECREASON_SHARED to the shared folder")
+
+def load(name: str) -> XRecTest:
+    return load_xrec(shared_data("xrec", name))
 
 
-def load(name: str) -> tuple[list[dict], list[ItemProfile], list[UserProfile]]:
-    path = xrec_dir() / name / "tst.jsonl"
-    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    items = [ItemProfile(item_id=str(r["iid"]), title=r["title"], description=r["item_summary"]) for r in rows]
-    users = [UserProfile(user_id=str(r["uid"]), profile_text=r["user_summary"]) for r in rows]
-    return rows, items, users
+def systems(data: XRecTest) -> dict[str, tuple[list[int], list[str]]]:
+    """system -> (rows, texts); XRec's row leaves out the rows without a released prediction."""
+    have = [i for i, p in enumerate(data.predictions) if p is not None]
+    if len(have) < len(data):
+        warn(f"{data.name}: {len(data) - len(have)} rows have no XRec prediction; left out of the xrec rate")
+    every = list(range(len(data)))
+    return {"reference": (every, data.references),
+            "xrec": (have, [data.predictions[i] for i in have]),
+            "grounded baseline": (every, [f"The user would enjoy {r.item.title}." for r in data.requests])}
 
 
-def systems(rows: list[dict]) -> dict[str, list[str]]:
-    return {"reference": [r["explanation"] for r in rows],
-            "xrec": [r["xrec_pred"] for r in rows],
-            "grounded baseline": [f"The user would enjoy {r['title']}." for r in rows]}
-
-
-def rates() -> dict:
+def rates(folders: list[Path]) -> dict:
     out = {}
-    for name in DATASETS:
-        rows, items, users = load(name)
-        for system, texts in systems(rows).items():
-            start = time.perf_counter()
-            r = unsupported_claim_rate(texts, items, users, lang="en", max_examples=0)
-            seconds = time.perf_counter() - start
-            out[f"{name}/{system}"] = {"rate": r["rate"], "count": r["count"], "n": r["n"],
-                                       "rate_by_kind": r["rate_by_kind"], "claims": r["by_kind"],
-                                       "reasons_per_s": round(len(texts) / seconds)}
+    for folder in folders:
+        data = load_xrec(folder)
+        for system, (rows, texts) in systems(data).items():
+            if not texts:
+                continue
+            items = [data.requests[i].item for i in rows]
+            users = [data.requests[i].user for i in rows]
+            with timed() as t:
+                r = unsupported_claim_rate(texts, items, users, lang="en", max_examples=0)
+            out[f"{data.name}/{system}"] = {"rate": r["rate"], "count": r["count"], "n": r["n"],
+                                            "rate_by_kind": r["rate_by_kind"], "claims": r["by_kind"],
+                                            "reasons_per_s": round(len(texts) / t.wall)}
     return out
+
+
+def table(result: dict) -> str:
+    domains = list(dict.fromkeys(key.split("/")[0] for key in result))
+    rows = [[d] + [f"{result[f'{d}/{s}']['rate']:.3f}" if f"{d}/{s}" in result else "n/a" for s in SYSTEMS]
+            for d in domains]
+    return markdown_table(["domain", *SYSTEMS.values()], rows)
 
 
 def sample() -> list[tuple[str, int, bool]]:
     """(data set, row, flagged) of the hand-check sample."""
     rng = random.Random(SEED)
     picked = []
-    for name in DATASETS:
-        rows, items, users = load(name)
-        flagged = [i for i in range(HELD_OUT_FROM, len(rows))
-                   if find_unsupported(rows[i]["xrec_pred"], items[i], users[i], lang="en")]
-        unflagged = sorted(set(range(HELD_OUT_FROM, len(rows))) - set(flagged))
+    for name in HAND_CHECKED:
+        data = load(name)
+        rows = range(HELD_OUT_FROM, len(data))
+        flagged = [i for i in rows if data.predictions[i] is not None
+                   and find_unsupported(data.predictions[i], data.requests[i].item, data.requests[i].user, lang="en")]
+        unflagged = sorted({i for i in rows if data.predictions[i] is not None} - set(flagged))
         picked += [(name, i, True) for i in sorted(rng.sample(flagged, PER_CELL))]
         picked += [(name, i, False) for i in sorted(rng.sample(unflagged, PER_CELL))]
     return picked
 
 
 def print_sample() -> None:
-    data = {name: load(name) for name in DATASETS}
+    data = {name: load(name) for name in HAND_CHECKED}
     for name, i, flagged in sample():
-        rows, items, users = data[name]
-        r = rows[i]
-        print(f"===== ({name!r}, {i}) flagged={flagged}  {r['title']}")
-        print(f"ITEM: {r['item_summary']}\nUSER: {r['user_summary']}\nPRED: {r['xrec_pred'].strip()}")
-        for c in find_unsupported(r["xrec_pred"], items[i], users[i], lang="en"):
+        req, pred = data[name].requests[i], data[name].predictions[i]
+        print(f"===== ({name!r}, {i}) flagged={flagged}  {req.item.title}")
+        print(f"ITEM: {req.item.description}\nUSER: {req.user.profile_text}\nPRED: {pred.strip()}")
+        for c in find_unsupported(pred, req.item, req.user, lang="en"):
             print(f"   -> {c.kind}: {c.span!r} ({c.reason})")
 
 
@@ -187,7 +203,7 @@ def precision() -> dict:
         return sum(HAND_LABELS[k][0] in ok for k in keys) / len(keys)
 
     out = {}
-    for scope in ("all", *DATASETS):
+    for scope in ("all", *HAND_CHECKED):
         flagged = [(n, i) for n, i, f in picked if f and scope in ("all", n)]
         unflagged = [(n, i) for n, i, f in picked if not f and scope in ("all", n)]
         out[scope] = {"flagged": len(flagged), "unflagged": len(unflagged),
@@ -200,28 +216,34 @@ def precision() -> dict:
     return out
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=None, help="XRec-layout folder (default: shared xrec)")
     parser.add_argument("--sample", action="store_true", help="print the hand-check sample")
     parser.add_argument("--precision", action="store_true", help="score HAND_LABELS")
     parser.add_argument("--json", action="store_true", help="print rates as JSON")
-    args = parser.parse_args()
+    add_write_option(parser)
+    args = parser.parse_args(argv)
     if args.sample:
         print_sample()
-        return
+        return 0
     if args.precision:
         print(json.dumps(precision(), indent=2, ensure_ascii=False))
-        return
-    result = rates()
+        return 0
+    result = rates(xrec_domains(args.data or shared_data("xrec")))
     if args.json:
         print(json.dumps(result, indent=2))
-        return
-    print(f"{'data/system':<28}{'rate':>7}{'number':>8}{'aspect':>8}{'claims':>8}{'reasons/s':>11}")
+        return 0
+    print(f"{'data/system':<28}{'rate':>7}{'number':>8}{'aspect':>8}{'claims':>8}{'reasons/s':>11}", file=sys.stderr)
     for key, r in result.items():
         k = r["rate_by_kind"]
         print(f"{key:<28}{r['rate']:>7.3f}{k['number']:>8.3f}{k['user_aspect']:>8.3f}"
-              f"{sum(r['claims'].values()):>8}{r['reasons_per_s']:>11}")
+              f"{sum(r['claims'].values()):>8}{r['reasons_per_s']:>11}", file=sys.stderr)
+    print(table(result))
+    if args.write:
+        write_section(args.write, SECTION, table(result))
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -1,6 +1,7 @@
 """Ingest throughput and peak memory for N synthetic interactions (default 1M), per input format.
 
-    .venv/bin/python benchmarks/ingest_benchmark.py --rows 1000000 --formats csv,jsonl,parquet
+    .venv/bin/python -m benchmarks.ingest_benchmark --rows 1000000 --formats csv,jsonl,parquet
+    .venv/bin/python -m benchmarks.ingest_benchmark --rows 20000      # a quick check that it runs
 
 Each format is ingested in a fresh subprocess so that its peak RSS (ru_maxrss) is its own. The data is
 synthetic: 20k users, 5k items, six event types, ratings, some review text (zh and en), ISO timestamps,
@@ -13,17 +14,17 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import resource
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
+
+from benchmarks._common import REPO, markdown_table, peak_rss_mb, timed
 
 EVENTS = np.array(["view", "click", "cart", "purchase", "rate", "review"])
 REVIEWS = np.array(["", "", "", "续航很给力，屏幕也清晰", "Battery life is great and the screen is sharp.",
@@ -64,13 +65,11 @@ def write(frame: pd.DataFrame, folder: Path, fmt: str) -> Path:
 def measure(path: str, out: str) -> None:
     from recreason.data.ingest import ingest_to_workspace
 
-    start = time.perf_counter()
-    report = ingest_to_workspace(Path(path), Path(out), max_reject_rate=0.01)
-    seconds = time.perf_counter() - start
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    with timed() as t:
+        report = ingest_to_workspace(Path(path), Path(out), max_reject_rate=0.01)
     print(json.dumps({"read": report.read, "accepted": report.accepted, "rejected": report.rejected,
-                      "seconds": round(seconds, 2), "records_per_s": round(report.read / seconds),
-                      "peak_rss_mb": round(peak_mb)}))
+                      "seconds": round(t.wall, 2), "records_per_s": round(report.read / t.wall),
+                      "peak_rss_mb": round(peak_rss_mb())}))
 
 
 def main() -> None:
@@ -82,18 +81,19 @@ def main() -> None:
     if args.measure:
         return measure(*args.measure)
     frame = make_frame(args.rows)
-    print("| format | records | accepted | rejected | seconds | records/s | peak RSS (MB) |")
-    print("|---|---:|---:|---:|---:|---:|---:|")
+    rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for fmt in args.formats.split(","):
             folder = Path(tmp) / fmt
             folder.mkdir()
             path = write(frame, folder, fmt)
-            res = subprocess.run([sys.executable, __file__, "--measure", str(path), str(Path(tmp) / f"ws-{fmt}")],
-                                 capture_output=True, text=True, check=True)
+            res = subprocess.run([sys.executable, "-m", "benchmarks.ingest_benchmark", "--measure", str(path),
+                                  str(Path(tmp) / f"ws-{fmt}")], capture_output=True, text=True, check=True, cwd=REPO)
             r = json.loads(res.stdout.strip().splitlines()[-1])
-            print(f"| {fmt} | {r['read']:,} | {r['accepted']:,} | {r['rejected']:,} | {r['seconds']} | "
-                  f"{r['records_per_s']:,} | {r['peak_rss_mb']:,} |", flush=True)
+            rows.append([fmt, f"{r['read']:,}", f"{r['accepted']:,}", f"{r['rejected']:,}", r["seconds"],
+                         f"{r['records_per_s']:,}", f"{r['peak_rss_mb']:,}"])
+            print(f"  {fmt}: {r['seconds']} s", file=sys.stderr, flush=True)
+    print(markdown_table(["format", "records", "accepted", "rejected", "seconds", "records/s", "peak RSS (MB)"], rows))
 
 
 if __name__ == "__main__":

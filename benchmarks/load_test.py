@@ -1,8 +1,8 @@
 """Load test of ``recreason serve``: N concurrent clients for T seconds, mixed traffic, only on 127.0.0.1.
 
-    python benchmarks/load_test.py                      # 64 clients x 60 s on the sample, server started here
-    python benchmarks/load_test.py --clients 4 --duration 30 --events 0     # latency of recommendations only
-    python benchmarks/load_test.py --url http://127.0.0.1:8000 --admin-key K --event-key K
+    .venv/bin/python -m benchmarks.load_test                  # 64 clients x 60 s on the sample, server started here
+    .venv/bin/python -m benchmarks.load_test --clients 4 --duration 30 --events 0     # latency of recommendations only
+    .venv/bin/python -m benchmarks.load_test --url http://127.0.0.1:8000 --admin-key K --event-key K
 
 Each client (its own connection; the clients spread over ``--processes`` processes, since one Python
 process cannot drive 64 connections fast enough) loops: GET /v1/users/{user}/recommendations?k=10 for a random user (90% the most active users
@@ -34,64 +34,16 @@ from urllib.parse import urlparse
 
 import httpx
 
-DEMO_WORKSPACE = Path(".recreason/demo/workspace")
-EVENT_KEY, ADMIN_KEY = "bench-event-key", "bench-admin-key"
-
-
-def ensure_sample(folder: Path) -> Path:
-    """The demo workspace (written like ``recreason demo`` does) if it is not there yet."""
-    if (folder / "manifest.json").is_file():
-        return folder
-    from recreason.data.ingest import ingest_to_workspace
-    from recreason.sample import write_sample
-
-    raw = folder.parent / "raw"
-    write_sample(raw)
-    ingest_to_workspace(raw, folder, name="sample")
-    return folder
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_server(workspace: Path, db_url: str, port: int, env: dict | None = None, log: Path | None = None,
-                 timeout: float = 180.0) -> subprocess.Popen:
-    """``python -m recreason.serve`` on 127.0.0.1:port; returns once /healthz answers."""
-    full_env = {**os.environ, "RECREASON_EVENT_KEYS": EVENT_KEY, "RECREASON_ADMIN_KEYS": ADMIN_KEY, **(env or {})}
-    args = [sys.executable, "-m", "recreason.serve", "--workspace", str(workspace), "--port", str(port),
-            "--db", db_url, "--log-level", "warning"]
-    if log:
-        with open(log, "ab") as out:  # the child keeps its own copy of the descriptor
-            proc = subprocess.Popen(args, env=full_env, stdout=out, stderr=subprocess.STDOUT)
-    else:
-        proc = subprocess.Popen(args, env=full_env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise SystemExit(f"server exited with code {proc.returncode}" + (f"; see {log}" if log else ""))
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2).status_code == 200:
-                return proc
-        except httpx.TransportError:
-            pass
-        time.sleep(0.25)
-    proc.kill()
-    raise SystemExit(f"server did not answer within {timeout:.0f} s")
-
-
-def peak_rss_mb(pid: int) -> float | None:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        return None
-    return None
+from benchmarks._common import (
+    ADMIN_KEY,
+    DEMO_WORKSPACE,
+    EVENT_KEY,
+    ensure_sample,
+    free_port,
+    machine,
+    peak_rss_mb,
+    start_server,
+)
 
 
 def cpu_seconds(pid: int) -> float | None:
@@ -247,7 +199,7 @@ def report(stats: Stats, elapsed: float, args, rss: float | None, cpu: float | N
            "variants": dict(stats.variants), "server_peak_rss_mb": round(rss, 1) if rss else None,
            "server_cpu_s": round(cpu, 1) if cpu is not None else None,
            "server_cpu_ms_per_request": round(1000 * cpu / total, 2) if cpu is not None and total else None,
-           "load_average_1m_at_end": round(os.getloadavg()[0], 2),
+           "machine_at_end": machine(),
            "client_processes": max(1, min(args.processes, args.clients)),
            "client_cpu_s": round(stats.client_cpu, 1), "by_kind": {}}
     for kind, lat in sorted(stats.latency.items()):

@@ -1,7 +1,8 @@
 """PETER / PETER+ quality on NETE/PETER-format data built here from real reviews and from the sample.
 
-    python benchmarks/peter_quality.py --out /tmp/peter_quality                    # both data sets
-    python benchmarks/peter_quality.py --out DIR --parts giftcards --threads 1 --json DIR/giftcards.json
+    .venv/bin/python -m benchmarks.peter_quality --out /tmp/peter_quality                    # both data sets
+    .venv/bin/python -m benchmarks.peter_quality --out DIR --parts giftcards --threads 1 --json DIR/giftcards.json
+    .venv/bin/python -m benchmarks.peter_quality --out DIR --parts sample --splits 1 --epochs 1 --size small  # quick
 
 For each source of reviews with user ids:
 
@@ -25,7 +26,9 @@ PETER data has ids only, so user and item profiles hold the aspects of their TRA
 PETER+) and PETER (no feature) at PETER's size (``--size peter``: 2 layers, d 512; batch 32 by default
 because these sets are small), and runs the template generator (given the same feature) for
 comparison; PETER+ is decoded twice, with and without ``require_feature`` (no <eos> before the feature
-is written); (6) scores the test split with ``recreason.evaluate.suite.evaluate_reasons``: BLEU-1/4,
+is written); every generator writes through the reason pipeline (``write_reasons``; fallback: the template
+generator fitted on the same training split), and the tables score what the generator wrote before the
+guard ("fallback" is the share of reasons the guard replaced); (6) scores the test split with ``recreason.evaluate.suite.evaluate_reasons``: BLEU-1/4,
 ROUGE-1/2/L F (PETER definitions, whitespace tokens, against the full reference sentence, which PETER
 instead truncates to 15 words), USR, FMR / FCR / DIV (feature set = every feature of the data set),
 the unsupported-claim rate and personalization, plus RMSE / MAE of the predicted ratings. Tables give
@@ -40,14 +43,12 @@ import argparse
 import gzip
 import json
 import math
-import os
 import pickle
 import random
-import resource
 import sys
-import time
 from pathlib import Path
 
+from benchmarks._common import fold_guard, peak_rss_mb, shared_data, timed, write
 from recreason.aspects import best_template
 from recreason.data.ingest import ingest
 from recreason.data.readers.base import ReadOptions
@@ -55,9 +56,6 @@ from recreason.profiles.models import AspectPreference, AspectSummary, ItemProfi
 from recreason.reasons import ReasonRequest, TrainingExample, make_generator
 from recreason.text import detect, tokenize
 
-REPO = Path(__file__).resolve().parents[1]
-SHARED = Path(os.environ.get("RECREASON_SHARED", REPO.parent / "shared"))
-GIFTCARDS = SHARED / "data" / "amazon-giftcards-2018" / "Gift_Cards_5.json.gz"
 PETER_SIZE = {"d_model": 512, "n_heads": 2, "n_layers": 2, "d_ff": 2048}
 
 
@@ -69,8 +67,8 @@ def pretokenize(text: str, lang: str) -> str:
     return " ".join(tokenize(text.lower(), lang, "word"))
 
 
-def giftcard_reviews(path: Path = GIFTCARDS) -> list[dict]:
-    with gzip.open(path, "rt", encoding="utf-8") as f:
+def giftcard_reviews() -> list[dict]:
+    with gzip.open(shared_data("amazon-giftcards-2018", "Gift_Cards_5.json.gz"), "rt", encoding="utf-8") as f:
         rows = [json.loads(line) for line in f]
     return [{"user": r["reviewerID"], "item": r["asin"], "rating": int(r["overall"]), "text": r["reviewText"]}
             for r in rows if isinstance(r.get("reviewText"), str) and r["reviewText"].strip()]
@@ -194,18 +192,18 @@ def examples_from(folder: Path, split: int = 1) -> tuple[dict[str, list[Training
     return out, features, {"read": report.read, "rejected": report.rejected, "notes": report.notes}
 
 
-def score(name: str, gen, test: list[TrainingExample], features: set[str], given: bool = True,
+def score(name: str, gen, test: list[TrainingExample], features: set[str], guard, given: bool = True,
           normalise: bool = False) -> dict:
-    """The test split's metric row; ``given=False`` takes the feature out of the requests (plain PETER)
-    while FMR still checks the ground-truth feature. ``normalise``: lower-case and tokenize the outputs as
-    the references are stored (for generators that write ordinary text, such as the template one)."""
+    """The test split's metric row of what ``gen`` wrote (through the pipeline, before the guard); ``given=False``
+    takes the feature out of the requests (plain PETER) while FMR still checks the ground-truth feature.
+    ``normalise``: lower-case and tokenize the outputs as the references are stored (for generators that
+    write ordinary text, such as the template one)."""
     from recreason.evaluate.suite import evaluate_reasons
 
     truth = [ex.request.feature or "" for ex in test]
     reqs = [ex.request if given else ex.request.model_copy(update={"feature": None}) for ex in test]
-    t0 = time.perf_counter()
-    texts = [r.text for r in gen.generate(reqs)]
-    gen_s = time.perf_counter() - t0
+    written = write(gen, reqs, guard)
+    texts, gen_s = [r.text for r in written.raw], written.generate.wall
     if normalise:
         texts = [pretokenize(t, detect(t)) for t in texts]
     row = evaluate_reasons(texts, [ex.text for ex in test], [r.user for r in reqs], [r.item for r in reqs],
@@ -218,6 +216,8 @@ def score(name: str, gen, test: list[TrainingExample], features: set[str], given
         row["rmse"] = math.sqrt(sum((p - t) ** 2 for p, t in zip(pred, stars)) / len(stars))
         row["mae"] = sum(abs(p - t) for p, t in zip(pred, stars)) / len(stars)
     row["reasons_per_s"] = len(reqs) / gen_s
+    row["paths"] = written.paths()
+    row["fallback"] = row["paths"]["fallback"] / len(reqs)
     row["examples"] = [{"feature": r.feature, "reference": ex.text, "generated": t}
                        for r, ex, t in list(zip(reqs, test, texts))[:5]]
     print(f"  {name}: FMR {row.get('fmr', 0):.3f}  BLEU-4 {row.get('bleu_4', 0):.2f}  USR {row['usr']:.3f}",
@@ -231,20 +231,21 @@ def run_split(folder: Path, k: int, base: dict, only_template: bool = False) -> 
     test, rows = splits["test"], {}
     vocab = {w for ex in splits["train"] for w in ex.text.split()}
     bound = sum(all(w in vocab for w in ex.request.feature.split()) for ex in test) / len(test)
+    template = make_generator("template").fit(splits["train"])
+    guard = fold_guard(template, splits["train"])  # the fallback: the template fitted on this training split
     for label, given in () if only_template else (("PETER+ (feature given)", True), ("PETER", False)):
-        t1 = time.perf_counter()
         gen = make_generator("peter", **base, feature_conditioned=given)
-        gen.fit(splits["train"], splits["validation"])  # plain PETER ignores the requests' feature
-        fit_s = time.perf_counter() - t1
-        row = score(f"split {k} {label}", gen, test, features, given)
-        row.update({"fit_seconds": fit_s, "epochs_run": len(gen.history),
+        with timed() as fit:
+            gen.fit(splits["train"], splits["validation"])  # plain PETER ignores the requests' feature
+        row = score(f"split {k} {label}", gen, test, features, guard, given)
+        row.update({"fit_seconds": fit.wall, "epochs_run": len(gen.history),
                     "best_epoch": min(gen.history, key=lambda h: h["val_loss"])["epoch"]})
         rows[label] = row
         if given:  # the same model decoded without the require_feature rule (plain greedy)
             gen.settings["require_feature"] = False
-            rows["PETER+ without require_feature"] = score(f"split {k} PETER+ free", gen, test, features)
-    template = make_generator("template").fit(splits["train"])
-    rows["template (feature given)"] = score(f"split {k} template", template, test, features, normalise=True)
+            rows["PETER+ without require_feature"] = score(f"split {k} PETER+ free", gen, test, features, guard)
+    rows["template (feature given)"] = score(f"split {k} template", template, test, features, guard,
+                                             normalise=True)
     for row in rows.values():
         row.update({"fmr_bound": bound, "ingest_rejected": read["rejected"], "features": len(features)})
     return rows
@@ -266,26 +267,26 @@ def mean_rows(per_split: list[dict[str, dict]]) -> dict[str, dict]:
 
 
 def run_source(name: str, reviews: list[dict], out: Path, args) -> dict:
-    t0 = time.perf_counter()
-    records = to_records(reviews)
+    with timed() as mining:
+        records = to_records(reviews)
     folder = out / name
     sizes = write_peter_layout(records, folder, args.seed, args.splits)
     print(f"== {name}: {len(reviews)} reviews -> {len(records)} records with an aspect "
-          f"({time.perf_counter() - t0:.0f} s); splits {sizes}; written to {folder}", file=sys.stderr, flush=True)
+          f"({mining.wall:.0f} s); splits {sizes}; written to {folder}", file=sys.stderr, flush=True)
     size = PETER_SIZE if args.size == "peter" else {"d_model": 256, "n_heads": 2, "n_layers": 2, "d_ff": 1024}
     base = {**size, "epochs": args.epochs, "batch_size": args.batch_size, "seed": args.seed,
             "tokenization": "whitespace", "progress": args.progress, "threads": args.threads}
     per_split = [run_split(folder, k, base, args.only_template) for k in range(1, args.splits + 1)]
     return {"records": len(records), "reviews": len(reviews), "splits": sizes, "config": base,
             "rows": mean_rows(per_split), "per_split": per_split,
-            "peak_rss_gb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20}
+            "peak_rss_gb": peak_rss_mb() / 1024}
 
 
 COLUMNS = [("bleu_1", "BLEU-1", 2), ("bleu_4", "BLEU-4", 2), ("bleu_4_std", "± sd", 2), ("rouge_1", "R-1 F", 2), ("rouge_2", "R-2 F", 2),
            ("rouge_l", "R-L F", 2), ("usr", "USR", 3), ("fmr", "FMR", 3), ("fmr_std", "± sd", 3),
            ("fmr_bound", "feat. in vocab", 3), ("fcr", "FCR", 3), ("div", "DIV", 3),
            ("unsupported_rate", "Unsup", 3), ("rmse", "RMSE", 3), ("mae", "MAE", 3), ("mean_length", "Len", 1),
-           ("reasons_per_s", "reasons/s", 0), ("fit_seconds", "fit s", 0), ("n", "n", 0)]
+           ("reasons_per_s", "reasons/s", 0), ("fit_seconds", "fit s", 0), ("fallback", "fallback", 3), ("n", "n", 0)]
 
 
 def table(result: dict) -> str:
@@ -313,9 +314,6 @@ def main(argv: list[str] | None = None) -> int:
     results = {}
     for part in args.parts.split(","):
         if part == "giftcards":
-            if not GIFTCARDS.is_file():
-                print(f"skip giftcards: {GIFTCARDS} not found", file=sys.stderr)
-                continue
             results[part] = run_source(part, giftcard_reviews(), args.out, args)
         elif part == "sample":
             try:

@@ -1,7 +1,8 @@
 """Speed of the PETER-class model on this CPU: training step time, epoch estimate, generation, memory.
 
-    python benchmarks/peter_speed.py                      # all variants, 2 threads, markdown table
-    python benchmarks/peter_speed.py --steps 50 --warmup 5 --variants adaptive-bf16,full-fp32
+    .venv/bin/python -m benchmarks.peter_speed                      # all variants, 2 threads, markdown table
+    .venv/bin/python -m benchmarks.peter_speed --steps 50 --warmup 5 --variants adaptive-bf16,full-fp32
+    .venv/bin/python -m benchmarks.peter_speed --variants adaptive-bf16 --steps 3 --warmup 1 --gen-batches 1  # quick
 
 Data: SYNTHETIC, shaped like TripAdvisor-HK (PETER Table 1): 256,000 records of 5-15 words (mean ~12,
 Zipf-distributed word ids over a 20,000-word vocabulary), 9,765 users, 6,280 items, 4 attribute tokens
@@ -31,13 +32,12 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import subprocess
 import sys
-import time
 
 import torch
 
+from benchmarks._common import REPO, markdown_table, peak_rss_mb, timed
 from recreason.reasons.peter.model import PeterConfig, PeterModel
 from recreason.reasons.peter.train import TrainSettings, bf16_supported, optimizers, train_step
 
@@ -81,31 +81,28 @@ def run_variant(variant: str, steps: int, warmup: int, gen_batches: int, threads
     batches = [synthetic_batch(g) for _ in range(8)]
     for i in range(warmup):
         train_step(model, opts, batches[i % 8], settings)
-    wall, cpu = time.perf_counter(), time.process_time()
-    for i in range(steps):
-        train_step(model, opts, batches[i % 8], settings)
-    step_s = (time.perf_counter() - wall) / steps
-    step_cpu = (time.process_time() - cpu) / steps
+    with timed() as train:
+        for i in range(steps):
+            train_step(model, opts, batches[i % 8], settings)
+    step_s, step_cpu = train.wall / steps, train.cpu / steps
     load = os.getloadavg()[0]
     model.eval()
     B = 256
     with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
         model.generate(*synthetic_batch(g, B)[:5], min_len=MAX_WORDS)  # warm-up
-        t0, c0, lengths = time.perf_counter(), time.process_time(), []
-        for _ in range(gen_batches):
-            ids, _, _ = model.generate(*synthetic_batch(g, B)[:5], min_len=MAX_WORDS)
-            lengths += [len(x) for x in ids]
-        gen_s, gen_cpu = time.perf_counter() - t0, time.process_time() - c0
-        t0, c0 = time.perf_counter(), time.process_time()  # full distribution at every step
-        for _ in range(gen_batches):
-            model.generate(*synthetic_batch(g, B)[:5], min_len=MAX_WORDS, fast=False)
-        full_s, full_cpu = time.perf_counter() - t0, time.process_time() - c0
+        lengths = []
+        with timed() as gen:
+            for _ in range(gen_batches):
+                ids, _, _ = model.generate(*synthetic_batch(g, B)[:5], min_len=MAX_WORDS)
+                lengths += [len(x) for x in ids]
+        with timed() as full:  # full distribution at every step
+            for _ in range(gen_batches):
+                model.generate(*synthetic_batch(g, B)[:5], min_len=MAX_WORDS, fast=False)
     return {"variant": variant, "params": sum(p.numel() for p in model.parameters()), "step_s": step_s, "step_cpu_s": step_cpu,
             "epoch_min": step_s * (N_RECORDS // BATCH) / 60, "load_1min": load,
-            "reasons_per_s": len(lengths) / gen_s, "reasons_per_cpu_s": len(lengths) / gen_cpu,
-            "full_reasons_per_s": len(lengths) / full_s, "full_reasons_per_cpu_s": len(lengths) / full_cpu,
-            "mean_words": sum(lengths) / len(lengths),
-            "peak_rss_gb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20, "threads": threads}
+            "reasons_per_s": len(lengths) / gen.wall, "reasons_per_cpu_s": len(lengths) / gen.cpu,
+            "full_reasons_per_s": len(lengths) / full.wall, "full_reasons_per_cpu_s": len(lengths) / full.cpu,
+            "mean_words": sum(lengths) / len(lengths), "peak_rss_gb": peak_rss_mb() / 1024, "threads": threads}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -124,21 +121,19 @@ def main(argv: list[str] | None = None) -> int:
           f"{os.cpu_count()} CPUs; {args.steps} timed steps after {args.warmup} warm-up steps", flush=True)
     rows = []
     for variant in args.variants.split(","):
-        cmd = [sys.executable, __file__, "--one", variant, "--steps", str(args.steps), "--warmup",
-               str(args.warmup), "--gen-batches", str(args.gen_batches), "--threads", str(args.threads)]
-        out = subprocess.run(cmd, capture_output=True, text=True, check=True)
+        cmd = [sys.executable, "-m", "benchmarks.peter_speed", "--one", variant, "--steps", str(args.steps),
+               "--warmup", str(args.warmup), "--gen-batches", str(args.gen_batches), "--threads", str(args.threads)]
+        out = subprocess.run(cmd, capture_output=True, text=True, check=True, cwd=REPO)
         rows.append(json.loads(out.stdout.strip().splitlines()[-1]))
         print(f"  done {variant}: {rows[-1]['step_s']:.3f} s/step", file=sys.stderr, flush=True)
-    print("\n| variant | params | s/step (wall) | CPU s/step | epoch of 256k (wall, extrapolated) | load (1 min) "
-          "| greedy reasons/s (wall) | per CPU-second | full distribution: reasons/s (wall) | per CPU-second "
-          "| words/reason | peak RSS |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
-    for r in rows:
-        print(f"| {r['variant']} | {r['params'] / 1e6:.1f}M | {r['step_s']:.3f} | {r['step_cpu_s']:.3f} | "
-              f"{r['epoch_min']:.1f} min | {r['load_1min']:.1f} | {r['reasons_per_s']:.0f} | "
-              f"{r['reasons_per_cpu_s']:.0f} | {r['full_reasons_per_s']:.0f} | {r['full_reasons_per_cpu_s']:.0f} | "
-              f"{r['mean_words']:.1f} | "
-              f"{r['peak_rss_gb']:.2f} GB |")
+    header = ["variant", "params", "s/step (wall)", "CPU s/step", "epoch of 256k (wall, extrapolated)", "load (1 min)",
+              "greedy reasons/s (wall)", "per CPU-second", "full distribution: reasons/s (wall)", "per CPU-second",
+              "words/reason", "peak RSS"]
+    print("\n" + markdown_table(header, [
+        [r["variant"], f"{r['params'] / 1e6:.1f}M", f"{r['step_s']:.3f}", f"{r['step_cpu_s']:.3f}",
+         f"{r['epoch_min']:.1f} min", f"{r['load_1min']:.1f}", f"{r['reasons_per_s']:.0f}",
+         f"{r['reasons_per_cpu_s']:.0f}", f"{r['full_reasons_per_s']:.0f}", f"{r['full_reasons_per_cpu_s']:.0f}",
+         f"{r['mean_words']:.1f}", f"{r['peak_rss_gb']:.2f} GB"] for r in rows]))
     return 0
 
 

@@ -1,8 +1,8 @@
 """Ranking benchmark: every ranker on MovieLens latest-small and on the embedded sample.
 
-    python benchmarks/rank_benchmark.py                      # both datasets, 3 seeds, all rankers
-    python benchmarks/rank_benchmark.py --data movielens --seeds 0 --rankers popularity itemknn
-    python benchmarks/rank_benchmark.py --tune --data movielens   # the validation grid behind RUNS
+    .venv/bin/python -m benchmarks.rank_benchmark                      # both datasets, 3 seeds, all rankers
+    .venv/bin/python -m benchmarks.rank_benchmark --data movielens --seeds 0 --rankers popularity itemknn
+    .venv/bin/python -m benchmarks.rank_benchmark --tune --data movielens   # the validation grid behind RUNS
 
 Protocol: leave-last-out by time per user (``recreason.rank.leave_last_out``; the test item is each
 user's last new item, the validation item the one before it, ties in time broken with the seed).
@@ -11,6 +11,11 @@ train + validation for the best number of epochs; the others are trained on trai
 Metrics rank the test item among the FULL catalog minus the user's training items (no sampled
 negatives). Each (dataset, ranker) runs in a fresh process, so its peak RSS is its own: loading the
 data, the three seeds' training and evaluation, and the latency run.
+
+MovieLens is read from ``ratings.csv`` and ``movies.csv`` here rather than by the project's ``movielens``
+reader: the reader also ingests tags (as review events) and links, and adds a ``genres`` attribute,
+which would change the leave-last-out splits and the embedding model's item features, so the figures in
+BENCHMARKS.md could no longer be reproduced.
 
 Hyper-parameters (``RUNS``) were chosen with ``--tune`` on the MovieLens validation splits (the
 item before each user's last; the test items were never looked at) and are used unchanged on the
@@ -24,8 +29,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import resource
 import statistics
 import sys
 import tempfile
@@ -37,13 +40,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "src"))
-
+from benchmarks._common import machine_note, markdown_table, peak_rss_mb, shared_data, timed
 from recreason.data.dataset import Dataset, frame_from_arrow, frame_to_arrow
 from recreason.data.schema import dump_json
 
-MOVIELENS = REPO.parent / "shared" / "data" / "movielens-latest-small"
+MOVIELENS = "movielens-latest-small"
 METRICS = ("ndcg@10", "hr@10", "recall@10", "mrr", "coverage@10")
 #: row label -> (ranker, hyper-parameters); chosen with --tune on the MovieLens validation split
 RUNS: dict[str, tuple[str, dict]] = {
@@ -90,7 +91,7 @@ def load_movielens(path: Path) -> Dataset:
 
 def available(name: str) -> bool:
     if name == "movielens":
-        return MOVIELENS.is_dir()
+        return shared_data(MOVIELENS, must_exist=False).is_dir()
     try:
         import recreason.sample  # noqa: F401
     except ImportError:
@@ -100,7 +101,7 @@ def available(name: str) -> bool:
 
 def load(name: str) -> Dataset:
     if name == "movielens":
-        return load_movielens(MOVIELENS)
+        return load_movielens(shared_data(MOVIELENS))
     from recreason.sample import build_sample
 
     return build_sample(seed=0)
@@ -135,16 +136,16 @@ def run_job(data_name: str, label: str, seeds: list[int], calls: int) -> dict:
     out: dict = {"data": data_name, "ranker": label, "params": params, "runs": []}
     for seed in seeds:
         split = leave_last_out(dataset, seed=seed)
-        start = time.perf_counter()
-        ranker, result = fit_and_test(get_ranker(ranker_name), split, {**params, "seed": seed})
-        run = {"seed": seed, **result, "fit_s": time.perf_counter() - start}
+        with timed() as fit:
+            ranker, result = fit_and_test(get_ranker(ranker_name), split, {**params, "seed": seed})
+        run = {"seed": seed, **result, "fit_s": fit.wall}
         if hasattr(ranker, "epoch_seconds"):
             run["epoch_s"] = float(np.mean(ranker.epoch_seconds))
             run["epochs"] = len(ranker.epoch_seconds)
         out["runs"].append(run)
         if seed == seeds[0] and calls:
             out["latency"] = latency(ranker, calls, seed)
-    out["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    out["peak_rss_mb"] = peak_rss_mb()
     return out
 
 
@@ -176,9 +177,9 @@ def mean_std(values: list[float], digits: int = 4) -> str:
 
 
 def table(results: list[dict]) -> str:
-    head = ("| data | ranker | NDCG@10 | HR@10 | Recall@10 | MRR | coverage@10 | train s / epoch (epochs) "
-            "| fit s (total) | peak RSS MB | recommend p50 / p99 ms (CPU p99) |")
-    lines = [head, "|" + "---|" * (head.count("|") - 1)]
+    header = ["data", "ranker", "NDCG@10", "HR@10", "Recall@10", "MRR", "coverage@10", "train s / epoch (epochs)",
+              "fit s (total)", "peak RSS MB", "recommend p50 / p99 ms (CPU p99)"]
+    lines = []
     for r in results:
         runs = r["runs"]
         cells = [mean_std([run[m] for run in runs]) for m in METRICS]
@@ -186,9 +187,9 @@ def table(results: list[dict]) -> str:
                  f"({'/'.join(str(run['epochs']) for run in runs)})") if "epoch_s" in runs[0] else "—"
         lat = r.get("latency", {})
         lat_cell = f"{lat['p50_ms']:.2f} / {lat['p99_ms']:.2f} ({lat['cpu_p99_ms']:.2f})" if lat else "—"
-        lines.append(f"| {r['data']} | {r['ranker']} | " + " | ".join(cells) + f" | {epoch} | "
-                     f"{mean_std([run['fit_s'] for run in runs], 1)} | {r['peak_rss_mb']:.0f} | {lat_cell} |")
-    return "\n".join(lines)
+        lines.append([r["data"], r["ranker"], *cells, epoch, mean_std([run["fit_s"] for run in runs], 1),
+                      f"{r['peak_rss_mb']:.0f}", lat_cell])
+    return markdown_table(header, lines, left=len(header))
 
 
 def main() -> None:
@@ -220,8 +221,7 @@ def main() -> None:
     if args.out:
         args.out.write_text(json.dumps(results, indent=2))
     if not args.tune:
-        print(f"\nleave-last-out, full ranking, seeds {args.seeds}, {os.cpu_count()} CPUs, "
-              f"load average {os.getloadavg()[0]:.1f}\n")
+        print(f"\nleave-last-out, full ranking, seeds {args.seeds}, {machine_note()}\n")
         print(table(results))
 
 

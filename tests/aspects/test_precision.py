@@ -7,12 +7,11 @@ only, so the "heldout" floors are the honest ones.
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import pytest
 
-from recreason.aspects.evaluate import load_labels, score
+from recreason.aspects.evaluate import check_labels, load_labels, score
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "aspects"
 REPO = Path(__file__).resolve().parents[2]
@@ -58,8 +57,4 @@ def test_precision_recall_sentiment(labelled, split):
 def test_labelled_files_match_the_reproducible_draw(lang):
     if not SHARED.is_dir():
         pytest.skip("needs ../shared/data")
-    spec = importlib.util.spec_from_file_location("aspect_label_sample",
-                                                  REPO / "benchmarks" / "aspect_label_sample.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    assert module.check(lang, DATA / f"labels_{lang}.jsonl", SHARED) == []
+    assert check_labels(lang, DATA / f"labels_{lang}.jsonl", SHARED) == []
