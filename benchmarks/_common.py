@@ -402,31 +402,15 @@ def free_port() -> int:
 
 def start_server(workspace: Path, db_url: str, port: int, env: dict | None = None, log: Path | None = None,
                  timeout: float = 180.0):
-    """``python -m recreason.serve`` on 127.0.0.1:port; returns the process once /healthz answers."""
-    import subprocess
+    """``python -m recreason.serve`` on 127.0.0.1:port with the benchmark keys (``recreason.serve.run.spawn``);
+    returns the process once /healthz answers, exits naming the log otherwise."""
+    from recreason.serve.run import spawn
 
-    import httpx
-
-    full_env = {**os.environ, "RECREASON_EVENT_KEYS": EVENT_KEY, "RECREASON_ADMIN_KEYS": ADMIN_KEY, **(env or {})}
-    args = [sys.executable, "-m", "recreason.serve", "--workspace", str(workspace), "--port", str(port),
-            "--db", db_url, "--log-level", "warning"]
-    if log:
-        with open(log, "ab") as out:  # the child keeps its own copy of the descriptor
-            proc = subprocess.Popen(args, env=full_env, stdout=out, stderr=subprocess.STDOUT)
-    else:
-        proc = subprocess.Popen(args, env=full_env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise SystemExit(f"server exited with code {proc.returncode}" + (f"; see {log}" if log else ""))
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2).status_code == 200:
-                return proc
-        except httpx.TransportError:
-            pass
-        time.sleep(0.25)
-    proc.kill()
-    raise SystemExit(f"server did not answer within {timeout:.0f} s")
+    try:
+        return spawn(workspace, port, db_url, {"RECREASON_EVENT_KEYS": EVENT_KEY, "RECREASON_ADMIN_KEYS": ADMIN_KEY,
+                                               **(env or {})}, log, timeout)
+    except RuntimeError as err:
+        raise SystemExit(str(err)) from None
 
 
 # ---------------------------------------------------------------------------- tables and BENCHMARKS.md

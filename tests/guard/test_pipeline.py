@@ -201,7 +201,8 @@ def test_build_guard_uses_the_catalog_and_fits_the_fallback_on_the_references():
     from recreason.data.schema import Item, Reference, User
 
     items = [Item(item_id="c", title="TrailLite Chair", attributes={"colour": "olive", "weight": "0.9 kg"}),
-             Item(item_id="d", title="Camp Stove", attributes={"colour": "red", "fuel": ["gas", "  "]})]
+             Item(item_id="d", title="Camp Stove", attributes={"colour": "red", "fuel": ["gas", "  "]}),
+             Item(item_id="e", title="Gift card")]  # no attributes at all (missing in the table)
     refs = [Reference(user_id="u", item_id="c", text="The TrailLite Chair is light for your hikes.", language="en")]
     ds = Dataset.from_records(items, [User(user_id="u", interests=["hiking"])], [], refs)
     assert catalog_values(ds) == {"olive", "0.9 kg", "red", "gas"}

@@ -5,12 +5,10 @@ from __future__ import annotations
 import os
 import socket
 import subprocess
-import sys
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import httpx
 import pytest
 
 from recreason.data.dataset import Dataset
@@ -161,30 +159,12 @@ def write_workspace(folder: Path) -> Path:
 
 def start_server(workspace: Path, port: int, db_url: str | None = None, log: Path | None = None,
                  timeout: float = 60.0, extra_env: dict | None = None) -> subprocess.Popen:
-    """``python -m recreason.serve`` on 127.0.0.1:port; returns once /healthz answers."""
-    env = {**os.environ, "RECREASON_EVENT_KEYS": EVENT_KEY, "RECREASON_ADMIN_KEYS": ADMIN_KEY,
+    """``python -m recreason.serve`` on 127.0.0.1:port with the test keys; returns once /healthz answers."""
+    from recreason.serve.run import spawn
+
+    env = {"RECREASON_EVENT_KEYS": EVENT_KEY, "RECREASON_ADMIN_KEYS": ADMIN_KEY,
            "RECREASON_WARM_PROFILES": "false", "RECREASON_LLM_ONLINE": "false", **(extra_env or {})}
-    args = [sys.executable, "-m", "recreason.serve", "--workspace", str(workspace), "--port", str(port),
-            "--log-level", "warning"]
-    if db_url:
-        args += ["--db", db_url]
-    if log:
-        with open(log, "ab") as out:  # the child keeps its own copy of the descriptor
-            proc = subprocess.Popen(args, env=env, stdout=out, stderr=subprocess.STDOUT)
-    else:
-        proc = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"server exited with code {proc.returncode}" + (f"; see {log}" if log else ""))
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
-                return proc
-        except httpx.TransportError:
-            pass
-        time.sleep(0.2)
-    proc.kill()
-    raise RuntimeError(f"server did not answer /healthz within {timeout} s")
+    return spawn(workspace, port, db_url, env, log, timeout)
 
 
 def stop_server(proc: subprocess.Popen) -> None:

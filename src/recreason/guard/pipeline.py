@@ -177,7 +177,9 @@ def catalog_values(dataset: Dataset) -> set[str]:
 
     values: set[str] = set()
     for raw in dataset.items["attributes"]:
-        attrs = load_json(raw) if isinstance(raw, str) else (raw or {})
+        attrs = load_json(raw) if isinstance(raw, str) else raw  # JSON text; None or NaN when missing
+        if not isinstance(attrs, dict):
+            continue
         for v in attrs.values():
             for x in (v if isinstance(v, list) else [v]):
                 if isinstance(x, str) and x.strip():

@@ -37,3 +37,37 @@ def run(settings: Settings, host: str = "127.0.0.1", port: int = 8000, log_level
     echo(f"serving {settings.workspace} at http://{host}:{port}/  (console /console/, schema /openapi.json)")
     uvicorn.run(create_app(settings), host=host, port=port, access_log=False, log_level=log_level,
                 timeout_keep_alive=30, timeout_graceful_shutdown=5)
+
+
+def spawn(workspace, port: int, db_url: str | None = None, env: dict | None = None, log=None,
+          timeout: float = 60.0):
+    """``python -m recreason.serve`` in a child process on 127.0.0.1:``port``, returned once ``/healthz``
+    answers (tests, benchmarks, scripts). ``env`` is added to this process's environment; the child's output
+    goes to ``log`` (appended) or nowhere. ``RuntimeError`` if it exits or stays silent past ``timeout``."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    import httpx
+
+    args = [sys.executable, "-m", "recreason.serve", "--workspace", str(workspace), "--port", str(port),
+            "--log-level", "warning", *(["--db", db_url] if db_url else [])]
+    full_env = {**os.environ, **(env or {})}
+    if log:
+        with open(log, "ab") as out:  # the child keeps its own copy of the descriptor
+            proc = subprocess.Popen(args, env=full_env, stdout=out, stderr=subprocess.STDOUT)
+    else:
+        proc = subprocess.Popen(args, env=full_env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited with code {proc.returncode}" + (f"; see {log}" if log else ""))
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2).status_code == 200:
+                return proc
+        except httpx.TransportError:
+            pass
+        time.sleep(0.2)
+    proc.kill()
+    raise RuntimeError(f"server did not answer /healthz within {timeout:.0f} s")
