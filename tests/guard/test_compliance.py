@@ -23,6 +23,9 @@ def terms():
     ("这款面霜能根治痘痘。", "根治"),
     ("效果100%保证。", "100%"),
     ("It is 100% safe for kids.", "100% safe"),
+    ("It is the most popular item among users.", "most popular"),
+    ("It is the only one that matches your taste.", "the only one"),
+    ("The best-selling card.", "best-selling"),
     ("It is the best in the world.", "best in the world"),
     ("The best burgers in the world.", "best burgers in the world"),
     ("A guaranteed cure for back pain.", "guaranteed cure"),
@@ -40,6 +43,8 @@ def test_default_lists_catch_absolute_claims(terms, text, span):
     "第一季的剧情很精彩。",
     "100%纯棉面料，亲肤透气。",            # a composition, not a promise
     "A maxi dress in 100% mulberry silk.",  # the same in English (the Chinese rule must not catch it)
+    "Coffee from around the world, for the most part roasted here.",  # no superlative claim
+    "Make the most of your weekend hikes.",
     "The user would enjoy the best tacos in Los Angeles.",  # ordinary praise, not absolute
     "A light chair for your hikes.",
     "The securest lock is not claimed here; it is sturdy.",
