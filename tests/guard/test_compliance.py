@@ -90,3 +90,8 @@ def test_drop_clause_refuses_when_too_little_is_left(terms):
     assert drop_clauses(text, terms.find(text)) is None
     assert drop_clauses("It is world-class.", terms.find("It is world-class.")) is None
     assert drop_clauses("Fine.", []) == "Fine."
+
+
+def test_drop_clause_keeps_a_dotted_name_whole(terms):
+    text = "The Amazon.com Gift Card is a fine way to buy gifts, and it is the only gift card in the catalog."
+    assert drop_clauses(text, terms.find(text)) == "The Amazon.com Gift Card is a fine way to buy gifts."

@@ -28,7 +28,7 @@ from recreason.text import EN, ZH, has_han
 ENV = "RECREASON_BANNED_TERMS"
 DEFAULT_FILES = ("zh_default.txt", "en_default.txt")
 # a clause ends at a Chinese or English clause mark; "." and "," inside numbers ("0.9", "5,000") do not end one
-_CLAUSE = re.compile(r"(?:[^，,；;。！？!?.]|[.,](?=\d))+[，,；;。！？!?.]?")
+_CLAUSE = re.compile(r"(?:[^，,；;。！？!?.]|[.,](?=[A-Za-z0-9]))+[，,；;。！？!?.]?")  # "3.2", "Amazon.com" stay whole
 
 
 @dataclass(frozen=True)
