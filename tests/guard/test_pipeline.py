@@ -210,3 +210,27 @@ def test_build_guard_uses_the_catalog_and_fits_the_fallback_on_the_references():
     assert guard.catalog_values == catalog_values(ds) and guard.fallback.name == "template"
     assert guard.fallback.state["opener"]  # fitted on the one reference
     assert build_guard().fallback.state["opener"] == {}  # nothing to learn from: unfitted
+
+
+def test_the_fitted_fallback_is_cached_until_the_references_change(tmp_path, monkeypatch):
+    from recreason.data.dataset import Dataset
+    from recreason.data.schema import Item, Reference, User
+    from recreason.reasons.template import TemplateGenerator
+
+    items = [Item(item_id="c", title="TrailLite Chair", attributes={"weight": "0.9 kg"})]
+    users = [User(user_id="u", interests=["hiking"])]
+    refs = [Reference(user_id="u", item_id="c", text="The TrailLite Chair is light for your hikes.", language="en")]
+    ds = Dataset.from_records(items, users, [], refs)
+    cache = tmp_path / "models" / "fallback-template"
+    fits = []
+    real_fit = TemplateGenerator.fit
+    monkeypatch.setattr(TemplateGenerator, "fit", lambda self, train: fits.append(len(train)) or real_fit(self, train))
+    first = build_guard(ds, cache=cache).fallback
+    again = build_guard(ds, cache=cache).fallback
+    assert fits == [1] and again.state == first.state and (cache / "references.sha256").is_file()
+    more = refs + [Reference(user_id="u", item_id="c", text="A light chair for long trails.", language="en")]
+    build_guard(Dataset.from_records(items, users, [], more), cache=cache)
+    assert fits == [1, 2]  # new references: fitted again and saved
+    (cache / "config.json").write_text("{broken", encoding="utf-8")
+    build_guard(Dataset.from_records(items, users, [], more), cache=cache)
+    assert fits == [1, 2, 2]  # an unreadable cache is fitted again, not an error

@@ -73,9 +73,9 @@ def register(app: typer.Typer, train_app: typer.Typer) -> None:
         """Rank every user's top-k and write a guarded reason for each item (resumable)."""
         from tqdm import tqdm
 
-        from recreason.cli.reasons import load_generator
+        from recreason.cli.reasons import generator_and_guard
         from recreason.data import workspace as ws
-        from recreason.guard.pipeline import build_guard, write_reasons
+        from recreason.guard.pipeline import write_reasons
         from recreason.rank import Ranker, get_ranker
         from recreason.reasons.examples import RequestBuilder, history
         from recreason.text import language
@@ -86,10 +86,7 @@ def register(app: typer.Typer, train_app: typer.Typer) -> None:
             raise fail(f"--lang: {e}", USAGE) from None
         dataset = ws.load(workspace)
         model_ranker = Ranker.load(ranker) if ranker else get_ranker("popularity")().fit(history(dataset))
-        gen = load_generator(model, generator)
-        if gen.name == "template" and model is None:
-            gen.fit(RequestBuilder(dataset).examples(["train"]))
-        guard = build_guard(dataset, fallback=gen if gen.name == "template" else None)
+        gen, guard = generator_and_guard(workspace, dataset, model, generator)
         builder = RequestBuilder(dataset)
         todo = _users(dataset, users, limit)
         recs = dict(zip(todo, model_ranker.recommend_batch(todo, k), strict=True))

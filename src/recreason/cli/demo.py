@@ -47,15 +47,18 @@ def _train_ranker(dataset, folder: Path, name: str, seed: int):
     return ranker
 
 
-def _generator(name: str, dataset, builder):
-    from recreason.reasons import make_generator
+def _generator(name: str, workspace: Path, dataset, builder):
+    """The demo's generator and the shared guard; a generator that needs training (peter) is trained here."""
+    from recreason.cli.reasons import generator_and_guard
 
     try:
-        gen = make_generator(name)
+        gen, guard = generator_and_guard(workspace, dataset, None, name)
     except KeyError as e:
         typer.secho(f"   generator {name!r} unavailable ({e}); using the template generator", fg=typer.colors.YELLOW)
-        gen = make_generator("template")
-    return gen.fit(builder.examples(["train"]))
+        gen, guard = generator_and_guard(workspace, dataset, None, "template")
+    if gen.name not in ("template", "llm"):
+        gen.fit(builder.examples(["train"]))
+    return gen, guard
 
 
 def register(app: typer.Typer, train_app: typer.Typer) -> None:
@@ -74,7 +77,7 @@ def register(app: typer.Typer, train_app: typer.Typer) -> None:
         from recreason.cli.profile import show_user
         from recreason.cli.reasons import show_reason
         from recreason.data.ingest import ingest_to_workspace
-        from recreason.guard.pipeline import build_guard, write_reasons
+        from recreason.guard.pipeline import write_reasons
         from recreason.reasons.examples import RequestBuilder
         from recreason.sample import write_sample
 
@@ -89,8 +92,7 @@ def register(app: typer.Typer, train_app: typer.Typer) -> None:
         model = _train_ranker(dataset, folder / "ranker", ranker, seed)
         builder = RequestBuilder(dataset)
         typer.secho(f"4. reason generator: {generator}", bold=True)
-        gen = _generator(generator, dataset, builder)
-        guard = build_guard(dataset, fallback=gen if gen.name == "template" else None)
+        gen, guard = _generator(generator, ws, dataset, builder)
         for user_id in _pick_users(dataset, users):
             typer.echo("")
             show_user(builder.user(user_id))

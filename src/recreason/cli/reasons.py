@@ -48,6 +48,23 @@ def load_generator(model: Path | None, generator: str | None, config: dict | Non
         return make_generator("template")
 
 
+def generator_and_guard(workspace: Path, dataset, model: Path | None, generator: str | None,
+                        config: dict | None = None):
+    """The generator to write with and the guard every caller shares (``workspace_guard``). A saved folder is
+    used as it is; a generator asked for by name learns what is quick from the workspace's references: the
+    template *is* the guard's fitted fallback, the LLM takes them as its few-shot pool."""
+    from recreason.guard.pipeline import FALLBACK_FIT_ROWS, workspace_guard
+    from recreason.reasons.examples import RequestBuilder
+
+    guard = workspace_guard(workspace, dataset)
+    gen = load_generator(model, generator, config)
+    if model is None and gen.name == "template" and not config:
+        return guard.fallback, guard
+    if model is None and gen.name == "llm" and len(dataset.references):
+        gen.fit(RequestBuilder(dataset).examples(["train"], limit=FALLBACK_FIT_ROWS))
+    return gen, guard
+
+
 def show_reason(reason, request=None) -> None:
     typer.secho(reason.text, bold=True)
     typer.echo(f"  generator {reason.generator} ({reason.path}), {reason.language}, {reason.seconds * 1000:.0f} ms")
@@ -107,7 +124,7 @@ def register(app: typer.Typer, train_app: typer.Typer) -> None:
     ) -> None:
         """Write one reason why USER would like ITEM, with its evidence."""
         from recreason.data import workspace as ws
-        from recreason.guard.pipeline import build_guard, write_reasons
+        from recreason.guard.pipeline import write_reasons
         from recreason.reasons.examples import RequestBuilder
 
         builder = RequestBuilder(ws.load(workspace))
@@ -116,6 +133,6 @@ def register(app: typer.Typer, train_app: typer.Typer) -> None:
         if not builder.dataset.has_user(user) and user not in set(builder.dataset.interactions["user_id"]):
             raise UnknownId(f"unknown user id {user!r} in workspace {workspace}")
         request = builder.request(user, item, language=lang)
-        gen = load_generator(model, generator)
-        reason = write_reasons(gen, [request], build_guard(builder.dataset))[0]
+        gen, guard = generator_and_guard(workspace, builder.dataset, model, generator)
+        reason = write_reasons(gen, [request], guard)[0]
         typer.echo(reason.model_dump_json(indent=2)) if as_json else show_reason(reason, request)

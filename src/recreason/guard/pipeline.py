@@ -27,6 +27,7 @@ still fails is replaced by the fallback generator, whose reasons are built from 
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,6 +37,8 @@ from recreason.data.dataset import Dataset
 from recreason.guard.compliance import BannedTerms, drop_clauses
 from recreason.guard.grounding import find_unsupported
 from recreason.reasons.base import Generator, Reason, ReasonRequest
+
+log = logging.getLogger("recreason.guard")
 
 
 @dataclass
@@ -100,8 +103,7 @@ class Guard:
             v.text, hits = shorter, []
         v.problems += [f"banned: '{h.span}' (banned term {h.term!r})" for h in hits]
         lang = request.lang
-        names = [request.item.title or "", request.item.brand or "", *map(str, request.item.attributes.values())]
-        if not lang.reads_as(v.text, names):
+        if not lang.reads_as(v.text, [value for _, value in request.item.facts()]):  # names in any script
             v.problems.append(f"language: the reason is not in {lang} ({lang.name} was asked for)")
         if not lang.fits(v.text, request.max_length):
             v.problems.append(f"length: {lang.length(v.text)} {lang.unit}, the request allows {request.max_length}")
@@ -193,17 +195,53 @@ FALLBACK_FIT_ROWS = 5_000
 
 def build_guard(dataset: Dataset | None = None, *, fallback: Generator | None = None, split: str = "train",
                 banned_terms: BannedTerms | Sequence[str | Path] | str | Path | None = None,
-                grounding: bool = True, tone: bool = True, drop_clause: bool = True) -> Guard:
+                grounding: bool = True, tone: bool = True, drop_clause: bool = True,
+                cache: Path | None = None) -> Guard:
     """The guard every caller shares: the catalog's values for grounding, and as the fallback ``fallback`` or
     a template generator fitted on ``dataset``'s references in ``split`` (all splits when None; at most
-    ``FALLBACK_FIT_ROWS``, a seeded sample beyond that); an unfitted template when there are none."""
-    if fallback is None:
-        from recreason.reasons import make_generator
-        from recreason.reasons.examples import RequestBuilder
+    ``FALLBACK_FIT_ROWS``, a seeded sample beyond that); an unfitted template when there are none.
 
-        fallback = make_generator("template")
-        if dataset is not None and len(dataset.references):
-            fallback.fit(RequestBuilder(dataset).examples([split] if split else None, limit=FALLBACK_FIT_ROWS))
+    ``cache``: a folder for the fitted template (a workspace's ``models/fallback-template``): fitting takes
+    seconds (13 s on the demo's 2,400 references), so it is loaded from there while the references it was
+    fitted on are unchanged, and fitted and saved again when they change."""
+    if fallback is None:
+        fallback = _fitted_template(dataset, split, cache)
     values = catalog_values(dataset) if dataset is not None and len(dataset.items) else None
     return Guard(fallback=fallback, banned_terms=banned_terms, grounding=grounding, catalog_values=values,
                  drop_clause=drop_clause, tone=tone)
+
+
+def workspace_guard(folder: Path, dataset: Dataset) -> Guard:
+    """``build_guard`` for a workspace folder, its fitted fallback kept in ``FOLDER/models/fallback-template``."""
+    return build_guard(dataset, cache=Path(folder) / "models" / "fallback-template")
+
+
+def _fitted_template(dataset: Dataset | None, split: str, cache: Path | None) -> Generator:
+    import hashlib
+
+    import pandas as pd
+
+    from recreason.reasons import Generator, make_generator
+    from recreason.reasons.examples import RequestBuilder
+
+    if dataset is None or not len(dataset.references):
+        return make_generator("template")
+    refs = dataset.references
+    digest = hashlib.sha256(pd.util.hash_pandas_object(refs, index=False).values.tobytes())
+    digest.update(f"{split}:{FALLBACK_FIT_ROWS}".encode())
+    key, stamp = digest.hexdigest(), (Path(cache) / "references.sha256" if cache else None)
+    if stamp is not None and stamp.is_file() and stamp.read_text().strip() == key:
+        try:
+            return Generator.load(cache)
+        except (OSError, ValueError, KeyError, TypeError) as err:
+            log.warning("fallback template in %s not loaded (%s); fitting it again", cache, err)
+    fitted = make_generator("template")
+    fitted.fit(RequestBuilder(dataset).examples([split] if split else None, limit=FALLBACK_FIT_ROWS))
+    if stamp is not None:
+        try:
+            stamp.unlink(missing_ok=True)  # the stamp is written last: a half-saved folder is never trusted
+            fitted.save(cache)
+            stamp.write_text(key + "\n")
+        except OSError as err:  # a read-only workspace: fit again next time
+            log.warning("fallback template not cached in %s: %s", cache, err)
+    return fitted

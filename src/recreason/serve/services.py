@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from recreason.data.dataset import Dataset
-from recreason.guard.pipeline import build_guard
+from recreason.guard.pipeline import workspace_guard
 from recreason.profiles import ItemProfile, ProfileBuilder, UserProfile
 from recreason.reasons.base import ReasonRequest
 from recreason.serve.experiments import ExperimentConfig, Variant, load_config
@@ -88,7 +88,7 @@ class Services:
         if settings.warm_profiles:
             profiles.warm()
         store = Store(settings.db_url)
-        guard = build_guard(dataset)
+        guard = workspace_guard(settings.workspace, dataset)
         reasons = ReasonService(metrics, guard, store, timeout_s=settings.llm_timeout_s,
                                 workers=settings.llm_workers, queue=settings.llm_queue,
                                 cache_size=settings.cache_size, online=settings.llm_online)
