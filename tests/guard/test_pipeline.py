@@ -234,3 +234,11 @@ def test_the_fitted_fallback_is_cached_until_the_references_change(tmp_path, mon
     (cache / "config.json").write_text("{broken", encoding="utf-8")
     build_guard(Dataset.from_records(items, users, [], more), cache=cache)
     assert fits == [1, 2, 2]  # an unreadable cache is fitted again, not an error
+
+
+def test_the_items_own_name_is_not_a_negative_judgement(stub_grounding):
+    old = ReasonRequest(user=HIKER, item=ItemProfile(item_id="w", title="Old Sacramento Waterfront"))
+    out = Guard(fallback=Fallback()).check([reason("Old Sacramento Waterfront suits your love of history.")], [old])
+    assert out[0].path == "primary"
+    bad = Guard(fallback=Fallback()).check([reason("Old Sacramento Waterfront has a dirty old pier.")], [old])
+    assert bad[0].path == "fallback" and "negative:" in bad[0].notes[-1]

@@ -107,9 +107,10 @@ class Guard:
             v.problems.append(f"language: the reason is not in {lang} ({lang.name} was asked for)")
         if not lang.fits(v.text, request.max_length):
             v.problems.append(f"length: {lang.length(v.text)} {lang.unit}, the request allows {request.max_length}")
-        if self.tone:
+        if self.tone:  # the item's own name is no judgement ("Old Sacramento Waterfront" is not "old")
+            named = v.text.replace(request.item.title, "it") if request.item.title else v.text
             v.problems += [f"negative: '{a.feature} {a.opinion}' (a reason speaks for the item, not against it)"
-                           for a in extract(v.text) if a.sentiment < 0]  # language per sentence
+                           for a in extract(named) if a.sentiment < 0]  # language per sentence
         if self.grounding:
             for c in find_unsupported(v.text, request.item, request.user, lang=lang,
                                       catalog_values=self.catalog_values):
