@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from recreason.guard import pipeline
-from recreason.guard.grounding import Claim
+from recreason.guard.claims import ClaimReport, Finding
 from recreason.guard.pipeline import Guard, build_guard, catalog_values, write_reasons
 from recreason.profiles.models import ItemProfile, UserProfile
 from recreason.reasons import Generator, Reason, ReasonRequest
@@ -50,10 +50,11 @@ class Scripted(Generator):
 @pytest.fixture
 def stub_grounding(monkeypatch):
     """Grounding stub: any '1.9 kg' is unsupported."""
-    def fake(text, item, user=None, lang=None, catalog_values=None):
-        return [Claim("number", "1.9 kg", "not in the item's data")] if "1.9 kg" in text else []
+    def fake(text, item, user=None, lang=None, catalog_values=None, details=True):
+        found = [Finding("number", "1.9 kg", "unsupported", "not in the item's data")] if "1.9 kg" in text else []
+        return ClaimReport([], found)
 
-    monkeypatch.setattr(pipeline, "find_unsupported", fake)
+    monkeypatch.setattr(pipeline, "check_claims", fake)
 
 
 def test_good_reason_passes_as_primary(stub_grounding):
@@ -153,7 +154,7 @@ def test_length_mismatch_is_an_error():
 def test_a_reason_that_speaks_against_the_item_is_regenerated(stub_grounding, text, req, better):
     gen = Scripted(text, better)
     out = Guard(fallback=Fallback()).check([reason(text)], [req], regenerate=gen.regenerate)
-    assert out[0].path == "regenerated" and "negative:" in out[0].notes[-1]
+    assert out[0].path == "regenerated" and "against:" in out[0].notes[-1]
     assert Guard(fallback=Fallback(), tone=False).check([reason(text)], [req])[0].path == "primary"
 
 
@@ -180,7 +181,9 @@ def test_a_deterministic_generator_goes_straight_to_the_fallback(stub_grounding)
 
 def test_a_reason_in_the_wrong_language_is_rejected(stub_grounding):
     out = Guard(fallback=Fallback()).check([reason("Light at 0.9 kg for your hikes.")], [REQ_ZH])
-    assert out[0].path == "fallback" and "language: the reason is not in zh" in out[0].notes[-1]
+    # the stub fallback is English too: nothing passes, so no reason is shown (and the note says why)
+    assert out[0].path == "withheld" and out[0].text == ""
+    assert any("language: the reason is not in zh" in n for n in out[0].notes)
     # the item's own names may be in any script: an English reason may name a Chinese title
     item = CHAIR.model_copy(update={"title": "星穹折叠椅"})
     ok = Guard(fallback=Fallback()).check([reason("星穹折叠椅 is light for your hikes.")],
@@ -193,7 +196,7 @@ def test_a_reason_longer_than_the_request_allows_is_rejected(stub_grounding):
     out = Guard(fallback=Fallback()).check([reason("Light at 0.9 kg for all of your long hikes.")], [short])
     assert out[0].path == "fallback" and "length: 10 words, the request allows 5" in out[0].notes[-1]
     zh = REQ_ZH.model_copy(update={"max_length": 6})
-    assert Guard(fallback=Fallback()).check([reason("轻便好带，适合徒步。")], [zh])[0].path == "fallback"
+    assert Guard(fallback=Fallback()).check([reason("轻便好带，适合徒步。")], [zh])[0].path == "withheld"
 
 
 def test_build_guard_uses_the_catalog_and_fits_the_fallback_on_the_references():
@@ -241,4 +244,4 @@ def test_the_items_own_name_is_not_a_negative_judgement(stub_grounding):
     out = Guard(fallback=Fallback()).check([reason("Old Sacramento Waterfront suits your love of history.")], [old])
     assert out[0].path == "primary"
     bad = Guard(fallback=Fallback()).check([reason("Old Sacramento Waterfront has a dirty old pier.")], [old])
-    assert bad[0].path == "fallback" and "negative:" in bad[0].notes[-1]
+    assert bad[0].path == "fallback" and "against:" in bad[0].notes[-1]

@@ -194,6 +194,10 @@ class Reference(_Record):
 
 
 TABLES = ("items", "users", "interactions", "references")
+#: attribute keys of bookkeeping, never words of a sentence (Amazon metadata and the like; lower case): a
+#: reason never names them, the template never shows their values
+BOOKKEEPING_KEYS = frozenset("""main_cat maincat rank asin sku salesrank sales_rank also_buy also_view similar_item
+details tech1 tech2 fit date imageurl imageurlhighres item_id product_id parent_asin""".split())
 
 ITEMS = pa.schema([
     ("item_id", pa.string()), ("title", pa.string()), ("category", pa.list_(pa.string())),

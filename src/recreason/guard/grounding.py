@@ -369,8 +369,13 @@ def find_unsupported(
     if not text or not text.strip():
         return []
     lang = language(lang) if lang else detect(text)
-    index = item_index(item)
     uindex = user_index(user) if user is not None else None
+    return [claim for _, _, claim in located_unsupported(text, item_index(item), uindex, lang, catalog_values)]
+
+
+def located_unsupported(text: str, index: GroundingIndex, uindex: UserIndex | None, lang: Language,
+                        catalog_values: set[str] | None = None) -> list[Located]:
+    """``find_unsupported`` with where each claim is: (start, end, claim) in reading order within a kind."""
     located = _number_claims(text, index, uindex, lang)
     if catalog_values:
         catalog = _catalogs.get_or_build(catalog_values, _Catalog)
@@ -379,4 +384,4 @@ def find_unsupported(
         located = [n for n in located if not any(a <= n[0] and n[1] <= b for a, b, _ in values)] + values
     if uindex is not None:
         located += _aspect_claims(text, index, uindex, lang)
-    return [claim for _, _, claim in located]
+    return located

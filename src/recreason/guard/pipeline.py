@@ -10,18 +10,23 @@ For each reason, ``Guard.check`` looks for
 * a reason in the wrong language (``recreason.text``: a Chinese request gets Chinese text, an English one
   no Han text beyond the item's own names),
 * a reason longer than the request's ``max_length`` (``Language.length``, the one measure),
-* unsupported claims (``recreason.guard.grounding.find_unsupported``: numbers and units, catalog
-  attribute values, aspects copied from the user's profile),
+* claims the data does not hold (``recreason.guard.claims.check_claims``: numbers and units, catalog
+  values and kinds, a value said of the wrong attribute, judging words and details the item's data does
+  not hold, popularity and other people, the user's taste or history, an item "a fit for fans of" what it
+  does not offer),
 * banned terms (``recreason.guard.compliance``). A banned term in a clause that can go is dropped
   with its clause (the reason stays ``primary``, with a note); otherwise it counts as a failure,
-* a negative tone (``tone=True``): an aspect the reason judges negatively, found by the same aspect
-  miner that reads reviews ("a small battery life", "续航不好"). A reason argues for the item; small
-  models sometimes copy a complaint from a review or a shot.
+* a stance against the item or the user (``tone=True``, ``recreason.guard.style``): an aspect judged
+  negatively ("a small battery life", "续航不好"), "不适合你", "despite the long lines",
+* degeneration (loops, refusals, prompt echoes, next to no words) and raw attribute keys in the prose
+  ("main_cat", "rank").
 
 Failed reasons get one more try through ``Generator.regenerate`` (sampling generators sample again with
 another seed; deterministic ones return None and skip it), in one batch, and are checked again; what
-still fails is replaced by the fallback generator, whose reasons are built from the item's own facts.
-``Reason.path`` says which path produced each reason ("primary", "regenerated", "fallback") and
+still fails is replaced by the fallback generator, whose reasons are built from the item's own facts. A
+fallback reason that fails the same checks is not shown either: the reason comes back with no text and
+``path="withheld"`` (counted in ``GuardStats.withheld``); callers show the item without a reason.
+``Reason.path`` says which path produced each reason ("primary", "regenerated", "fallback", "withheld") and
 ``notes`` say why ("guard: number '1.9 kg' is not in the item's data", ...).
 """
 
@@ -32,10 +37,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from recreason.aspects import extract
 from recreason.data.dataset import Dataset
+from recreason.guard.claims import check_claims
 from recreason.guard.compliance import BannedTerms, drop_clauses
-from recreason.guard.grounding import find_unsupported
+from recreason.guard.style import degeneration_problems, fluency_problems, stance_problems
 from recreason.reasons.base import Generator, Reason, ReasonRequest
 
 log = logging.getLogger("recreason.guard")
@@ -59,6 +64,7 @@ class GuardStats:
     clause_dropped: int = 0
     regenerated: int = 0
     fallback: int = 0
+    withheld: int = 0  # of the fallbacks: no reason shown, since the fallback failed the checks too
     problems: dict[str, int] = field(default_factory=dict)
 
     def count(self, problems: list[str]) -> None:
@@ -107,14 +113,13 @@ class Guard:
             v.problems.append(f"language: the reason is not in {lang} ({lang.name} was asked for)")
         if not lang.fits(v.text, request.max_length):
             v.problems.append(f"length: {lang.length(v.text)} {lang.unit}, the request allows {request.max_length}")
-        if self.tone:  # the item's own name is no judgement ("Old Sacramento Waterfront" is not "old")
-            named = v.text.replace(request.item.title, "it") if request.item.title else v.text
-            v.problems += [f"negative: '{a.feature} {a.opinion}' (a reason speaks for the item, not against it)"
-                           for a in extract(named) if a.sentiment < 0]  # language per sentence
+        if self.tone:  # a reason speaks for the item and the user (the item's own name is no judgement)
+            v.problems += stance_problems(v.text, request.item, lang)
+        v.problems += degeneration_problems(v.text, lang)
+        v.problems += [p for p in fluency_problems(v.text, request.item, lang) if p.startswith("raw_key")]
         if self.grounding:
-            for c in find_unsupported(v.text, request.item, request.user, lang=lang,
-                                      catalog_values=self.catalog_values):
-                v.problems.append(f"{c.kind}: '{c.span}' ({c.reason})")
+            report = check_claims(v.text, request.item, request.user, lang, catalog_values=self.catalog_values)
+            v.problems += [str(f) for f in report.findings]
         return v
 
     def _accept(self, reason: Reason, v: Verdict, path: str, notes: list[str]) -> Reason:
@@ -157,9 +162,16 @@ class Guard:
                 self.stats.fallback += 1
                 notes = [f"guard: replaced the {reasons[i].generator} reason ({'; '.join(failed[i])})"]
                 v = self.verdict(r, requests[i])
-                if not v.ok:
-                    notes.append("guard: the fallback reason has problems too: " + "; ".join(v.problems))
-                out[i] = r.model_copy(update={"path": "fallback", "notes": [*r.notes, *notes],
+                if v.ok:
+                    out[i] = self._accept(r, v, "fallback", notes).model_copy(
+                        update={"seconds": r.seconds + reasons[i].seconds})
+                    continue
+                # the fallback fails too: no reason is shown rather than a bad one, and that is counted
+                self.stats.withheld += 1
+                log.info("no reason shown for %s/%s: %s", requests[i].user.user_id, requests[i].item.item_id,
+                         "; ".join(v.problems))
+                notes.append("guard: no reason shown, the fallback fails too: " + "; ".join(v.problems))
+                out[i] = r.model_copy(update={"text": "", "path": "withheld", "notes": [*r.notes, *notes],
                                               "seconds": r.seconds + reasons[i].seconds})
         return [r for r in out if r is not None]
 
@@ -174,11 +186,15 @@ def write_reasons(generator: Generator, requests: Sequence[ReasonRequest], guard
 
 
 def catalog_values(dataset: Dataset) -> set[str]:
-    """Every categorical attribute value of the catalog (colours, materials, genres ...): the values a reason
-    may name only when the item has them (``grounding``'s attribute-value rule)."""
+    """Every categorical attribute value and category name of the catalog (colours, materials, genres, 帐篷,
+    Laptops ...): the values a reason may name only when the item has them (``grounding``'s attribute-value
+    rule, ``claims``' type rule)."""
     from recreason.data.schema import load_json
 
     values: set[str] = set()
+    for cats in dataset.items["category"]:
+        if isinstance(cats, (list, tuple)) or hasattr(cats, "tolist"):
+            values.update(c.strip() for c in list(cats) if isinstance(c, str) and c.strip())
     for raw in dataset.items["attributes"]:
         attrs = load_json(raw) if isinstance(raw, str) else raw  # JSON text; None or NaN when missing
         if not isinstance(attrs, dict):

@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from recreason.profiles.models import ItemProfile, UserProfile
 from recreason.text import Language, language
 
-Path_ = Literal["primary", "regenerated", "fallback"]
+Path_ = Literal["primary", "regenerated", "fallback", "withheld"]  # withheld: no reason passed the guard
 
 
 class ReasonRequest(BaseModel):

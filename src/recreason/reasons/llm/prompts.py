@@ -49,13 +49,6 @@ _LABEL_EN = re.compile(r"\b(reasons?|users?|items?|context|focus|system|assistan
                        r"\s*:", re.IGNORECASE)
 _LABEL_ZH = re.compile(r"(推荐理由|理由|用户|商品|场景|系统|助手|指令|提示|回答)\s*[:：]")
 _DELIMS = re.compile(r"[«»「」]")
-_INJECTION = re.compile(
-    r"\b(ignore|disregard|forget|override)\b.{0,40}\b(above|previous|prior|earlier|instructions?|prompt|rules?)\b"
-    r"|\byou are now\b|\bnew instructions?\b|\bsystem prompt\b|\bact as\b|\bpretend to be\b"
-    r"|\bwrite (an? )?(ad|advert|advertisement|promotion)\b|\binstead,? (write|say|output|recommend)\b"
-    r"|(忽略|无视|忘记|忘掉).{0,12}(以上|上面|前面|之前|上述|指令|提示|要求)|你现在是|新的?指令|系统提示"
-    r"|(改为|改成|转而)(写|输出|推荐)|(给|为)(另一家|别的|其他)(店|商家|品牌).{0,6}(写|做)",
-    re.IGNORECASE)
 _WS = re.compile(r"\s+")
 _LEAD = re.compile(r"^[\s*\-–—•:：»」』]+")
 _TRAIL = re.compile(r"[\s*«「『]+$")
@@ -76,12 +69,10 @@ def clean_field(text: str | None, lang: str, limit: int) -> Cleaned:
     """One line of untrusted data, safe to put between the prompt's delimiters."""
     if not text:
         return Cleaned("")
-    from recreason.text import split_sentences
+    from recreason.text.untrusted import split_instructions
 
     text = _SPECIAL.sub(" ", str(text))
-    kept, dropped = [], []
-    for sentence in split_sentences(text):
-        (dropped if _INJECTION.search(sentence) else kept).append(sentence)
+    kept, dropped = split_instructions(text)
     text = " ".join(kept)
     text = _LABEL_ZH.sub(r"\1 ", _LABEL_EN.sub(r"\1 ", text))
     text = _WS.sub(" ", _DELIMS.sub(" ", text)).strip()

@@ -18,6 +18,8 @@ from functools import lru_cache, partial
 
 import numpy as np
 
+from recreason.data.schema import BOOKKEEPING_KEYS
+from recreason.text.untrusted import INSTRUCTION
 from recreason.profiles.models import ItemProfile, UserProfile
 from recreason.reasons.base import Fact, ReasonRequest
 from recreason.reasons.template.embed import Embedder
@@ -72,13 +74,20 @@ class ClausePlan:
 
 
 # -- the item's facts and the user's signals ---------------------------------------------------------
+#: longest attribute value shown, words (spaced languages) / characters: a longer one is a sentence of
+#: policy ("No returns and no refunds on Gift Cards"), not a fact to recommend by
+MAX_VALUE_LENGTH = {True: 7, False: 24}
+
+
 def item_facts(item: ItemProfile, lang: Language) -> list[tuple[Fact, str]]:
     """(fact, how it reads) for every attribute value and positively reviewed aspect of the item."""
     tpl = templates(lang)
     out = []
     for key, value in item.attributes.items():
+        if key.lower() in BOOKKEEPING_KEYS or "_" in key:  # "main_cat", "rank": no words of a sentence
+            continue
         for v in value if isinstance(value, list) else [value]:
-            if str(v).strip():
+            if str(v).strip() and lang.length(str(v)) <= MAX_VALUE_LENGTH[lang.spaced]:
                 out.append((Fact(key=key, value=str(v)), tpl.fact(key, v)))
     for a in item.aspects:
         if a.sentiment > 0:
@@ -208,7 +217,8 @@ def _distinct(facts: list[tuple[Fact, str]], order: list[int]) -> list[int]:
 def _quote(item: ItemProfile, ranked: list[Fact]) -> tuple[str, str] | None:
     """(aspect, review sentence): the positive review sentence of the best ranked aspect that has one,
     else of any aspect."""
-    examples = {a.feature: a.example for a in item.aspects if a.example and a.sentiment > 0}
+    examples = {a.feature: a.example for a in item.aspects
+                if a.example and a.sentiment > 0 and not INSTRUCTION.search(a.example)}  # data, not orders
     for f in ranked:
         if f.key == "aspect" and f.value in examples:
             return f.value, examples[f.value].strip()

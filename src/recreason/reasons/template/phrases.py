@@ -14,6 +14,7 @@ from functools import lru_cache
 from recreason.profiles.models import ItemProfile
 from recreason.reasons.template.templates import templates
 from recreason.text import Language
+from recreason.text.untrusted import without_instructions
 
 PUNCT = ".,;:!?\"'()“”‘’"
 #: Kept at the start of a clause ("offers a quiet room"), and not counted as one of its two words. Read
@@ -37,7 +38,8 @@ def clause_tokens(text: str, lang: Language) -> list[str]:
 def clauses(text: str | None, lang: Language, boiler: frozenset[str] = frozenset()) -> list[str]:
     """Cut a description into clauses at punctuation (and at the language's boundary words), trimming
     function words and learned boilerplate ``boiler`` ("Fans of", "would enjoy") from both ends."""
-    return list(_clauses(text, lang, boiler)) if text else []
+    # an instruction hidden in a description or a profile is never copied (recreason.text.untrusted)
+    return list(_clauses(without_instructions(text), lang, boiler)) if text else []
 
 
 @lru_cache(maxsize=20_000)
