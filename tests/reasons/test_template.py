@@ -281,8 +281,8 @@ PINNED = [
     (True, SEED_EN, PHONE_EN, ("If you are a shopper who likes buying electronics, the latest smartphone has processor "
                               "Corvo S9 octa-core 3.2GHz.")),
     (False, xrec_like(99).request.user, xrec_like(99).request.item,
-     ("You may enjoy Cafe 99 because of its Fans of strong espresso and fresh pastries, which suits your interest in "
-     "user is likely.")),
+     # the profile clause "user is likely" says nothing the item offers: no "suits your interest in" for it
+     "You may enjoy Cafe 99 because it offers Fans of strong espresso and fresh pastries."),
     (True, xrec_like(99).request.user, xrec_like(99).request.item,
      "The user would enjoy the business because it offers strong espresso and fresh pastries."),
 ]

@@ -27,38 +27,11 @@ from recreason.aspects import extract, lexicon
 from recreason.aspects.en import singular
 from recreason.aspects.lexicon import split_words as _words
 from recreason.profiles.models import UserProfile
-from recreason.text import EN, detect, language, pos_tag_zh
+from recreason.text import EN, ZH, detect, language, pos_tag_zh
 
-# Words never taken for a copied aspect: (1) aspects every item of its kind has, whose mention is praise
-# rather than a fact ("great service", "engaging characters"); (2) abstract nouns that name no aspect
-# ("a mix of", "a focus on", "elements"); (3) evaluative adjectives missing from the opinion lexicon;
-# (4) verbs and history words ("explores", "previous") that the no-tagger content-word rule lets through.
-GENERIC_EN = _words("""
-food foods cuisine cuisines dish dishes meal meals eat eating drink drinks menu experience experiences quality value
-values price prices pricing service services customer staff employee employees atmosphere atmospheres ambiance
-ambience vibe environment setting settings location locations place places cleanliness convenience selection
-option options variety range
-
-story stories storyline storylines plot plots plotting character characters narrative narratives theme themes
-writing author authors series read reads reading genre genres ending endings pacing page pages chapter chapters
-protagonist protagonists journey world
-
-style styles type types thing things stuff enjoyment visit visits stay overall lover lovers enthusiast enthusiasts
-fan anyone someone offering offerings mix mixture blend combination focus emphasis element elements aspect aspects
-sense depth touch balance approach ability level lot bit part way kind sort power perspective account detail
-details moment moments opportunity preference preferences interest interests need needs expectation expectations
-feature features
-
-emotional emotion emotions complex unique strong deep real relatable intense light heavy rich simple good
-compelling engaging
-
-explore explores combine combines deliver delivers create creates provide provides offer offers keep keeps bring
-brings make makes include includes appeal appeals resonate resonates
-
-previous past recent other future next first last new special various self occasional stop live personal human young
-social event events challenge challenges issue issues actions insight development written main
-""")
-GENERIC_ZH = _words("东西 产品 商品 体验 质量 品质 感觉 服务 环境 味道 口味 菜品 美食 食物 风格 类型 选择 整体 效果")
+# Words never taken for a copied aspect: the languages' generic words (``recreason.text``, words/*_generic.txt).
+GENERIC_EN = EN.generic_words
+GENERIC_ZH = ZH.generic_words
 
 EN_WORD = re.compile(r"[a-z]+(?:['’][a-z]+)?")
 _ZH_NOUN_TAGS = _words("n nz ns nr vn")

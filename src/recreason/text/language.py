@@ -235,6 +235,12 @@ class Language(str):
     def stop_words(self) -> frozenset[str]:
         return _word_file(f"{self.code}_stopwords.txt")
 
+    @cached_property
+    def generic_words(self) -> frozenset[str]:
+        """Words every item of a kind has ("food", "service", 质量, 味道) and abstract or evaluative words that
+        name no fact: mentioning one states nothing a reader could check."""
+        return _word_file(f"{self.code}_generic.txt")
+
 
 class Chinese(Language):
     code, name = "zh", "Chinese"

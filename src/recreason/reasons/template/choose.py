@@ -240,7 +240,7 @@ def choose_clauses(r: ReasonRequest, state: dict, settings: Settings) -> ClauseP
         title=title,
         opener=state["opener"].get(lang) or tpl.opener.format(title=title),
         items=rank("item", item.description, user_text),
-        users=[(sc, p) for sc, p in users if _about_the_user(p, item, lang)],
+        users=[(sc, p) for sc, p in users if _about_the_user(p, item, lang) and _offered(p, item, lang)],
         budget=state["target_len"].get(lang, tpl.target_length) * state["stretch"],
         interests=list(user.interests),
         user_ok=partial(user_phrase_ok, item=item, lang=lang),
@@ -261,6 +261,18 @@ def _ranked_clauses(side: str, text: str | None, other: str, lang: Language, sta
         for p, m in zip(found, personal)
     ]
     return sorted(scored, key=lambda sp: -sp[0])
+
+
+def _offered(phrase: str, item: ItemProfile, lang: Language) -> bool:
+    """A taste the item's text speaks to: at least one word of the phrase that is neither a stop word nor a
+    generic one ("food", "options", 质量) is in the item's title, category or description. The template
+    joins the two with "matching their interest in", which tells the reader the item offers it: "a fit for
+    fans of chicken fingers" for a tofu house is a false claim (``recreason.guard.claims``' match rule)."""
+    known = " ".join(x for x in (item.title, item.description, *item.category) if x).lower()
+    skip = lang.stop_words | lang.generic_words
+    words = [w.lower() for w in lang.tokenize(phrase, "word") if w.strip(PUNCT + "，。、：；！？")]
+    keys = [w for w in words if w not in skip and (len(w) >= 3 if lang.spaced else len(w) >= 2)]
+    return any((w in known) if not lang.spaced else re.search(rf"\b{re.escape(w.rstrip('s'))}", known) for w in keys)
 
 
 def _about_the_user(phrase: str, item: ItemProfile, lang: Language) -> bool:
