@@ -173,11 +173,13 @@ def judge(text: str, request: ReasonRequest, catalog_values: set[str] | frozense
     text = text or ""
     report = check_claims(text, request.item, request.user, lang, catalog_values=catalog_values)
     degenerate = degeneration_problems(text, lang) if text.strip() else ["degenerate: empty"]
+    broken = [p for p in degenerate if "broken grammar" in p]  # readable, if badly: fluent 1, not degenerate
+    degenerate = [p for p in degenerate if p not in broken]
     if not lang.reads_as(text, [v for _, v in request.item.facts()]):
         degenerate = [*degenerate, f"language: not {lang.name}"]
     against = stance_problems(text, request.item, lang)
     hits = (banned or BannedTerms.load(None)).find(text, allow=[request.item.title or ""])
-    fluent, clumsy = fluency(text, request.item, request.user, lang, bool(degenerate))
+    fluent, clumsy = fluency(text, request.item, request.user, lang, bool(degenerate or broken))
     signal = personal_signal(text, request.user, lang, report) if not degenerate else None
     item_claims = [c for c in report.claims if c.about in {"item", "others"}]
     return Judgement(
@@ -186,7 +188,7 @@ def judge(text: str, request: ReasonRequest, catalog_values: set[str] | frozense
         specific=bool(item_claims or report.claims) and not degenerate and is_specific(text, request.item, lang, report),
         fluent=fluent, compliant=not hits, stance="against" if against else "for", degenerate=bool(degenerate),
         length=lang.length(text),
-        problems=[str(f) for f in report.findings] + against + degenerate + clumsy
+        problems=[str(f) for f in report.findings] + against + degenerate + broken + clumsy
         + [f"banned: '{h.span}'" for h in hits])
 
 

@@ -603,8 +603,8 @@ def _association_findings(text: str, item: ItemProfile, index: GroundingIndex) -
         if q.code is not None:
             continue
         before = text[max(0, q.start - 8):q.start]
-        named = [k for k in keys if before.rstrip(" ：:约为是").endswith(k) or
-                 (has_han(k) and k in before[-(len(k) + 3):])]
+        head = before.rstrip(" ：:约为是").lower()
+        named = [k for k in keys if any(head.endswith(n) for n in _key_names(k))]
         if not named:
             continue
         key = named[-1]
@@ -625,6 +625,15 @@ def _association_findings(text: str, item: ItemProfile, index: GroundingIndex) -
                                "contradicted", f"{q.span!r} is the item's {holder}, not its {key}",
                                q.start, q.start + len(q.span)))
     return out
+
+
+def _key_names(key: str) -> list[str]:
+    """How a reason may name an attribute: its key, or the key's last word (重量 for 机身重量, weight for
+    "item weight")."""
+    k = key.lower().strip()
+    if has_han(k):
+        return [k] + [k[-j:] for j in range(len(k) - 1, 1, -1)]
+    return list(dict.fromkeys([k, k.split()[-1]]))
 
 
 def _same_number(a, b) -> bool:

@@ -24,7 +24,7 @@ import re
 from recreason.aspects import extract
 from recreason.data.schema import BOOKKEEPING_KEYS
 from recreason.profiles.models import ItemProfile
-from recreason.text import Language, has_han
+from recreason.text import EN, Language, has_han
 
 ZH_AGAINST = re.compile(r"不(?:太|很|是很)?(?:适合|推荐|建议|值得|划算|合适)|别买|慎买|不要买|不宜|失望|踩雷|后悔|差评|缺点是|美中不足|"
                         r"不足之处|不尽如人意|一般般")
@@ -46,6 +46,10 @@ REFUSAL = re.compile(
     r"there(?:'s| is) no (?:item|product|information|data)|i(?:'m| am) (?:sorry|not able|unable)|as an ai|"
     r"cannot (?:provide|recommend|determine)|no information (?:is|was) (?:given|provided)|does not match|"
     r"抱歉|无法(?:提供|推荐|判断)|没有(?:相关)?(?:信息|数据)|不匹配", re.IGNORECASE)
+#: a phrase pasted where a noun phrase belongs: "because it offers seek a positive ... environment", "for its
+#: willing to pay for a membership" (an item slot filled with a verb or a clause of the profile)
+BROKEN_EN = re.compile(r"\b(?:it offers|it brings|for its|because of its|it has|with its)\s+(?:"
+                       + "|".join(sorted(EN.not_noun_starts)) + r")\b", re.IGNORECASE)
 PROMPT_ECHO = re.compile(r"(?:^|\n|\s)(?:user|item|reason|attributes|profile|interests|用户|商品|理由|属性)\s*[:：]",
                          re.IGNORECASE)
 RAW_KEYS = BOOKKEEPING_KEYS
@@ -102,6 +106,8 @@ def degeneration_problems(text: str, lang: Language) -> list[str]:
         out.append("degenerate: 'key: value' pairs of the item's data (an echo of the prompt)")
     if m := REFUSAL.search(t):
         out.append(f"degenerate: '{m.group(0)}' (a refusal, not a reason)")
+    if lang.spaced and (m := BROKEN_EN.search(t)):
+        out.append(f"degenerate: '{m.group(0)}' (broken grammar: a pasted phrase where a noun belongs)")
     if m := PROMPT_ECHO.search(t):
         out.append(f"degenerate: '{m.group(0).strip()}' (an echo of the prompt)")
     if lang.spaced and has_han(t):

@@ -83,6 +83,9 @@ class Language(str):
     taste_words: ClassVar[frozenset[str]]
     modal_words: ClassVar[frozenset[str]]
     item_words: ClassVar[frozenset[str]]
+    #: words that never open a noun phrase ("seek", "would", "willing"): a phrase starting with one cannot follow
+    #: "it offers" or "for its" (empty where the language has no such rule)
+    not_noun_starts: ClassVar[frozenset[str]] = frozenset()
     definite_words: ClassVar[frozenset[str]]
 
     def __new__(cls):
@@ -327,6 +330,8 @@ class English(Language):
     taste_words = _split("""enjoy enjoys enjoyed love loves loved like likes liked prefer prefers preferred
         appreciate appreciates appreciated adore adores adored value values valued""")
     modal_words = _split("would will 'll could can might should may you'll they'll they'd you'd")
+    not_noun_starts = _split("""seek seeks enjoy enjoys look looks want wants like likes appreciate appreciates is are
+        was were would will can could should willing making being has have had user they he she who""")
     item_words = _split("""it its it's itself this these here offers offer offering offered has having features
         featuring featured serves serving served provides providing provided boasts boasting includes including
         comes contains containing combines combining delivers delivering showcases explores brings known famous

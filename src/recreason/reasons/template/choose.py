@@ -79,6 +79,18 @@ class ClausePlan:
 MAX_VALUE_LENGTH = {True: 7, False: 24}
 
 
+_NOT_A_FACT = re.compile(r"https?://|www\.|\.com\b|@|\d{3}[- ]\d{3,4}[- ]\d{4}|[.!?。！？]\s*\S")
+
+
+def _shown(value: str, item: ItemProfile, lang: Language) -> bool:
+    """Whether an attribute value reads as a fact of the item: not empty, not a sentence (a policy, a link, a
+    phone number), not longer than ``MAX_VALUE_LENGTH``, and not one of the item's categories again
+    ("department Tops and class Knits" for a knit top says nothing its category does not)."""
+    v = value.strip()
+    return (bool(v) and lang.length(v) <= MAX_VALUE_LENGTH[lang.spaced] and not _NOT_A_FACT.search(v)
+            and v.lower() not in {c.lower() for c in item.category})
+
+
 def item_facts(item: ItemProfile, lang: Language) -> list[tuple[Fact, str]]:
     """(fact, how it reads) for every attribute value and positively reviewed aspect of the item."""
     tpl = templates(lang)
@@ -87,7 +99,7 @@ def item_facts(item: ItemProfile, lang: Language) -> list[tuple[Fact, str]]:
         if key.lower() in BOOKKEEPING_KEYS or "_" in key:  # "main_cat", "rank": no words of a sentence
             continue
         for v in value if isinstance(value, list) else [value]:
-            if str(v).strip() and lang.length(str(v)) <= MAX_VALUE_LENGTH[lang.spaced]:
+            if _shown(str(v), item, lang):
                 out.append((Fact(key=key, value=str(v)), tpl.fact(key, v)))
     for a in item.aspects:
         if a.sentiment > 0:
@@ -239,7 +251,7 @@ def choose_clauses(r: ReasonRequest, state: dict, settings: Settings) -> ClauseP
         item=item,
         title=title,
         opener=state["opener"].get(lang) or tpl.opener.format(title=title),
-        items=rank("item", item.description, user_text),
+        items=[(sc, p) for sc, p in rank("item", item.description, user_text) if _noun_phrase(p, lang)],
         users=[(sc, p) for sc, p in users if _about_the_user(p, item, lang) and _offered(p, item, lang)],
         budget=state["target_len"].get(lang, tpl.target_length) * state["stretch"],
         interests=list(user.interests),
@@ -261,6 +273,13 @@ def _ranked_clauses(side: str, text: str | None, other: str, lang: Language, sta
         for p, m in zip(found, personal)
     ]
     return sorted(scored, key=lambda sp: -sp[0])
+
+
+def _noun_phrase(phrase: str, lang: Language) -> bool:
+    """A description clause that can follow "it offers" / "for its": it does not open with a verb or a
+    pronoun ("seek a positive and supportive environment" cannot)."""
+    words = lang.plain_words(phrase)
+    return not words or words[0] not in lang.not_noun_starts
 
 
 def _offered(phrase: str, item: ItemProfile, lang: Language) -> bool:

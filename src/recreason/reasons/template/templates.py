@@ -6,12 +6,18 @@
 
 from __future__ import annotations
 
+import re
+
 import tomllib
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
 from recreason.text import Language, language
+
+
+#: reviewers' superlatives ("best", "greatest", "perfect", 最好, 第一): absolute terms in a reason
+SUPERLATIVE = re.compile(r"^(?:best|greatest|finest|perfect|most\b.*|\w+est)$|^最|第一|顶级", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -47,8 +53,10 @@ class Templates:
         return self.value.format(key=self.lang.inline_label(key), value=value)
 
     def opinion(self, feature: str, opinions: list[str]) -> str:
-        """A positively reviewed aspect: "long battery life" / 续航给力 (the feature alone without opinions)."""
-        return self.aspect.format(feature=feature, opinion=opinions[0]) if opinions else feature
+        """A positively reviewed aspect: "long battery life" / 续航给力 (the feature alone without opinions).
+        A superlative a reviewer wrote ("best", "最好") is no word of ours: the next opinion is used."""
+        plain = [o for o in opinions if not SUPERLATIVE.search(o)]
+        return self.aspect.format(feature=feature, opinion=plain[0]) if plain else feature
 
     def interest(self, kind: str, value: str) -> str:
         """A signal of the user's as a verb phrase: "shops for Electronics" / 常买数码."""
