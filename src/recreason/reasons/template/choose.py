@@ -79,7 +79,7 @@ class ClausePlan:
 MAX_VALUE_LENGTH = {True: 7, False: 24}
 
 
-_NOT_A_FACT = re.compile(r"https?://|www\.|\.com\b|@|\d{3}[- ]\d{3,4}[- ]\d{4}|[.!?。！？]\s*\S")
+_NOT_A_FACT = re.compile(r"https?://|www\.|\.com\b|@|\d{3}[- ]\d{3,4}[- ]\d{4}|[.!?]\s+\S|[。！？]\s*\S")
 
 
 def _shown(value: str, item: ItemProfile, lang: Language) -> bool:
