@@ -110,10 +110,8 @@ def _item_facts(item: ItemProfile) -> list[str]:
 
 def is_specific(text: str, item: ItemProfile, lang: Language, report: ClaimReport) -> bool:
     """Names at least one fact the item's data holds beyond its name: an attribute value, a feature its
-    reviews praise, a number it states, or (items known by a description) a content word of the description
-    in a claim that is not false."""
-    if report.claims and all(c.verdict != "supported" for c in report.claims if c.about == "item"):
-        return False
+    reviews praise, a number it states (and states right), or (items known by a description) a content word
+    of the description. Invented details around it do not undo that; they make the reason false."""
     if any(_mentions(text, v, lang) for v in _item_facts(item)):
         return True
     from recreason.guard.quantities import find_quantities
@@ -181,11 +179,10 @@ def judge(text: str, request: ReasonRequest, catalog_values: set[str] | frozense
     hits = (banned or BannedTerms.load(None)).find(text, allow=[request.item.title or ""])
     fluent, clumsy = fluency(text, request.item, request.user, lang, bool(degenerate or broken))
     signal = personal_signal(text, request.user, lang, report) if not degenerate else None
-    item_claims = [c for c in report.claims if c.about in {"item", "others"}]
     return Judgement(
         false=report.false, claims=len(report.claims), supported=sum(c.verdict == "supported" for c in report.claims),
         personal=signal is not None, signal=signal,
-        specific=bool(item_claims or report.claims) and not degenerate and is_specific(text, request.item, lang, report),
+        specific=not degenerate and is_specific(text, request.item, lang, report),
         fluent=fluent, compliant=not hits, stance="against" if against else "for", degenerate=bool(degenerate),
         length=lang.length(text),
         problems=[str(f) for f in report.findings] + against + degenerate + broken + clumsy
@@ -207,8 +204,9 @@ def judge_reasons(texts: Sequence[str], requests: Sequence[ReasonRequest],
     n = len(js) or 1
     claims = sum(j.claims for j in js)
     checked = sum(j.claims > 0 for j in js)
+    examples = [{"text": t, "problems": j.problems[:4]} for t, j in zip(texts, js) if j.problems][:8]
     return {
-        "n": len(js), "checked": checked,
+        "n": len(js), "checked": checked, "examples": examples,
         "false_rate": (sum(j.false for j in js) / checked) if checked else None,
         "claim_precision": (sum(j.supported for j in js) / claims) if claims else None,
         "personal": sum(j.personal for j in js) / n, "specific": sum(j.specific for j in js) / n,

@@ -2,7 +2,7 @@
 
 The HTML file is self-contained: inline CSS and inline SVG plots drawn here (no plotting library, no
 script, no external URL), so it opens offline and can be mailed as one file. It holds the metric
-table, a length-distribution plot, metric bars per generator, and examples of unsupported claims.
+table, a length-distribution plot, metric bars per generator, and the judge's examples of what it rejects.
 Every table shows USR and semantic similarity beside BLEU and ROUGE ("n/a" when not computed).
 """
 
@@ -17,7 +17,8 @@ from recreason.evaluate.suite import ALWAYS, COLUMNS, compare
 
 PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#7f7f7f")
 _SCALE_100 = ("bleu_1", "bleu_4", "rouge_1", "rouge_2", "rouge_l", "sacrebleu")
-_RATIOS = ("usr", "semantic", "unsupported_rate", "interest_hit_rate", "distinct_per_item", "fmr", "fcr")
+_RATIOS = ("usr", "semantic", "unsupported_rate", "interest_hit_rate", "distinct_per_item", "fmr", "fcr",
+           "claim_precision", "personal", "specific", "against", "degenerate", "shown")
 
 
 def _fmt(key: str, value) -> str:
@@ -191,19 +192,23 @@ def _table_html(rows: dict[str, dict]) -> str:
 
 
 def _examples_html(rows: dict[str, dict], per_generator: int = 5) -> str:
+    """What the judge found, per generator: how many reasons it could check, and examples with the reasons."""
     out = []
     for name, r in rows.items():
-        unsup = r.get("details", {}).get("unsupported")
-        if not unsup:
+        judged = r.get("details", {}).get("judge")
+        if not judged:
             continue
-        kinds = ", ".join(f"{k} {v}" for k, v in unsup["by_kind"].items())
-        out.append(f"<h3>{html.escape(name)}</h3><p class='note'>{unsup['count']} of {unsup['n']} reasons "
-                   f"flagged; claims by kind: {html.escape(kinds)}</p><ul>")
-        for ex in unsup["examples"][:per_generator]:
-            claims = "; ".join(f"{c['kind']}: “{c['span']}” ({c['reason']})" for c in ex["claims"])
-            out.append(f"<li>{html.escape(ex['text'])}<br><span class='claim'>{html.escape(claims)}</span></li>")
+        rate = judged["false_rate"]
+        said = (f"{judged['checked']} of {judged['n']} reasons state a checkable claim; "
+                + (f"{rate:.1%} of them state something the data does not hold" if rate is not None
+                   else "none could be checked, so no false-claim rate is given"))
+        out.append(f"<h3>{html.escape(name)}</h3><p class='note'>{html.escape(said)}; shown by a careful editor: "
+                   f"{judged['show']:.1%}</p><ul>")
+        for ex in judged["examples"][:per_generator]:
+            out.append(f"<li>{html.escape(ex['text'])}<br><span class='claim'>"
+                       f"{html.escape('; '.join(ex['problems']))}</span></li>")
         out.append("</ul>")
-    return "".join(out) or "<p>No unsupported claims were checked or found.</p>"
+    return "".join(out) or "<p>No reason was judged (the judge needs the items' data).</p>"
 
 
 def html_report(rows: dict[str, dict], path: Path | None = None, title: str = "recreason evaluation") -> str:
@@ -217,9 +222,9 @@ def html_report(rows: dict[str, dict], path: Path | None = None, title: str = "r
          "ROUGE. Bold: the best value of a column.</p>"),
         "<h2>Metrics</h2>", _table_html(rows),
         "<h2>Overlap with the references (0–100)</h2>", metric_bars(rows, _SCALE_100, 100.0),
-        "<h2>Diversity, faithfulness, personalization (0–1)</h2>", metric_bars(rows, _RATIOS, 1.0),
+        "<h2>Diversity, the judge, personalization (0–1)</h2>", metric_bars(rows, _RATIOS, 1.0),
         "<h2>Length distribution</h2>", length_plot(rows),
-        "<h2>Unsupported claims (examples)</h2>", _examples_html(rows),
+        "<h2>The judge: what a careful reader would reject (examples)</h2>", _examples_html(rows),
         "</body></html>",
     ]
     text = "\n".join(parts)

@@ -12,7 +12,11 @@ Row keys (all optional except ``n``; a metric that could not be computed is None
   the rows that have a reference (``n_references``).
 * ``usr``: unique sentence ratio over all candidates (tokens as BLEU's).
 * ``semantic``: mean multilingual-e5-small cosine to the reference (``semantic.py``); slow.
-* ``unsupported_rate``: share of reasons with an unsupported claim (``faithfulness.py``).
+* the judge (``judge.py``, with ``items``): ``unsupported_rate`` — share of the reasons with at least one
+  checkable claim that state something the item's data or the user's profile does not hold (None when no
+  reason states a checkable claim: never "0 unsupported" for a set that could not be checked),
+  ``claim_precision`` (supported claims / claims), ``personal``, ``specific``, ``fluent`` (mean 1–3),
+  ``against``, ``degenerate`` and ``shown`` (what a careful editor would let through) as shares.
 * ``interest_hit_rate``, ``distinct_per_item``: personalization (``faithfulness.py``).
 * ``mean_length``: whitespace words for English, characters (no spaces) for Chinese.
 * ``fmr``, ``fcr``, ``div``: when the ground-truth feature of each row is given.
@@ -26,7 +30,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from recreason.evaluate.explainability import explainability_metrics, unique_sentence_ratio
-from recreason.evaluate.faithfulness import personalization, reason_language, unsupported_claim_rate
+from recreason.evaluate.faithfulness import personalization, reason_language
 from recreason.evaluate.lexical import text_metrics, tokenization_for
 from recreason.profiles.models import ItemProfile, UserProfile
 from recreason.text import language, tokenize
@@ -41,7 +45,14 @@ COLUMNS: list[tuple[str, str, str]] = [
     ("usr", "USR", "unique sentence ratio"),
     ("semantic", "SemSim", "multilingual-e5-small cosine to the reference"),
     ("sacrebleu", "sBLEU", "sacreBLEU (x100)"),
-    ("unsupported_rate", "Unsup", "share of reasons with an unsupported claim (lower is better)"),
+    ("unsupported_rate", "Unsup", "share of checkable reasons with a false claim, by the judge (lower is better)"),
+    ("claim_precision", "ClaimP", "share of claims the item's data or the user's profile supports"),
+    ("personal", "Pers", "share of reasons naming a signal the user's profile holds"),
+    ("specific", "Spec", "share of reasons naming a fact the item's data holds"),
+    ("fluent", "Fluent", "mean fluency, 1 broken - 3 reads like a person wrote it"),
+    ("against", "Against", "share of reasons arguing against the item or the user (lower is better)"),
+    ("degenerate", "Degen", "share of degenerate reasons: loops, refusals, echoes (lower is better)"),
+    ("shown", "Shown", "share a careful editor would show: true, for, compliant, readable"),
     ("interest_hit_rate", "IntHit", "share of reasons mentioning one of the user's interests"),
     ("distinct_per_item", "Dist/item", "distinct reasons per item shown to 2+ users"),
     ("mean_length", "Len", "mean length (words en, characters zh)"),
@@ -121,9 +132,18 @@ def evaluate_reasons(
 
                 row["semantic"] = semantic_similarity(*lexical["pairs"])
     if items is not None and faithfulness:
-        claims = unsupported_claim_rate(candidates, items, users, lang=lang, catalog_values=catalog_values)
-        row["unsupported_rate"] = claims["rate"]
-        details["unsupported"] = claims
+        from recreason.evaluate.judge import judge_reasons
+        from recreason.reasons.base import ReasonRequest
+
+        anonymous = UserProfile(user_id="anonymous", language=lang)
+        requests = [ReasonRequest(user=u, item=i, language=lang)
+                    for u, i in zip(users if users is not None else [anonymous] * n, items, strict=True)]
+        judged = judge_reasons(candidates, requests, catalog_values=catalog_values)
+        row["unsupported_rate"] = judged["false_rate"]
+        row.update({k: judged[k] for k in ("claim_precision", "personal", "specific", "fluent", "against",
+                                           "degenerate")})
+        row["shown"] = judged["show"]
+        details["judge"] = judged
     if users is not None and items is not None:
         pers = personalization(candidates, users, items)
         row["interest_hit_rate"] = pers["interest_hit_rate"]
@@ -144,7 +164,7 @@ def compare(rows: dict[str, dict]) -> list[dict]:
     """Line up several generators' rows: one flat dict per generator with ``generator`` first and
     every ``COLUMNS`` key (None where missing), plus ``best``: the column keys this generator leads
     (highest, or lowest for ``unsupported_rate`` and ``div``; only columns two or more rows have)."""
-    lower_better = {"unsupported_rate", "div"}
+    lower_better = {"unsupported_rate", "div", "against", "degenerate"}
     out = [{"generator": name, "n": r.get("n"), **{k: r.get(k) for k, _, _ in COLUMNS}} for name, r in rows.items()]
     for key, _, _ in COLUMNS:
         if key == "mean_length":

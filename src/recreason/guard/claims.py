@@ -313,6 +313,10 @@ def _quality_findings(text: str, item: ItemProfile, index: GroundingIndex, lang:
                 continue
             if w in MILD and head and (stem(head) in index.stems or _alias_in(index, head)):
                 continue  # "strong performance" of an eight-core processor, "long battery life" of 18 hours
+            before = [x.group(0) for x in words[max(0, k - 4):k]]
+            if w in MILD and before and before[-1] in {"is", "are", "feels", "looks", "stays"} and any(
+                    stem(b) in index.stems or _alias_in(index, b) for b in before[:-1] if is_en_content(b)):
+                continue  # "the battery is strong": the feature comes first
             out.append(Finding("quality", text[m.start():m.end()], "unsupported",
                                f"nothing in the item's data says it is {w}", m.start(), m.end()))
     else:
@@ -522,7 +526,8 @@ FRAME_EN = frozenset("""because since shopper shoppers buyer buyers reader reade
 match matches matching fit fits pick picks choice destination needs need cares care wants want someone anyone
 everyone people person fans fan lover lovers enthusiast enthusiasts gift gifts present friends family taste
 tastes interest interests preference preferences addition collection purchase buy shops shop also just
-perfect great""".split())
+perfect great weigh weighs last lasts come comes work works feel feels look looks run runs hold holds give gives
+take takes get gets use uses go goes fit fits suit suits stay stays sit sits help helps let lets""".split())
 FRAME_ZH = frozenset("""适合 推荐 喜欢 选择 值得 日常 一试 看看 需求 你们 大家 用户 朋友 家人 生活 东西 产品 商品 整体 效果
 均好 均差 好评 差评""".split())
 
@@ -678,8 +683,23 @@ def check_claims(text: str, item: ItemProfile | GroundingIndex, user: UserProfil
         mine = [f for f in findings if start <= f.start < end or (f.start == f.end == 0 and f.span in clause)]
         verdict: Verdict = ("contradicted" if any(f.verdict == "contradicted" for f in mine)
                             else "unsupported" if mine else "supported")
+        if not mine and not _says_something(clause, profile, lang):
+            continue  # "the user would enjoy this item": framing, no claim to check
         claims.append(Claim(clause, _about(text, start, end, lang, profile.title), verdict, start, end, mine))
     return ClaimReport(claims, findings)
+
+
+def _says_something(clause: str, item: ItemProfile, lang: Language) -> bool:
+    """A clause with a fact in it: a number, or a content word beyond the framing ("would enjoy this item")."""
+    if find_quantities(clause):
+        return True
+    if lang.spaced:
+        return any(is_en_content(w) and w not in FRAME_EN and stem(w) not in FRAME_EN and w not in {"item", "product",
+                   "business", "thing"} for w in EN_WORD.findall(clause.lower()))
+    from recreason.guard.vocab import zh_content_words
+
+    return any(w not in FRAME_ZH for w in zh_content_words(clause)) or any(
+        w in clause for w in _zh_positive())
 
 
 def _dedupe(findings: list[Finding]) -> list[Finding]:
