@@ -24,7 +24,7 @@ from collections import Counter
 from functools import lru_cache
 
 from recreason.aspects import extract, lexicon
-from recreason.aspects.en import singular
+from recreason.aspects.content import is_en_content, stem  # noqa: F401  (one rule, re-exported)
 from recreason.aspects.lexicon import split_words as _words
 from recreason.profiles.models import UserProfile
 from recreason.text import EN, ZH, detect, language, pos_tag_zh
@@ -38,33 +38,13 @@ _ZH_NOUN_TAGS = _words("n nz ns nr vn")
 
 
 @lru_cache(maxsize=1)
-def _en_excluded() -> frozenset[str]:
-    return (EN.stop_words | lexicon.words("en_nonfeatures.txt")
-            | frozenset(lexicon.opinions("en_opinion.txt")) | GENERIC_EN)
-
-
-@lru_cache(maxsize=1)
 def _zh_excluded() -> frozenset[str]:
     return lexicon.words("zh_nonfeatures.txt") | GENERIC_ZH
-
-
-@lru_cache(maxsize=1 << 16)
-def stem(word: str) -> str:
-    """Lower case, plural folded ("tacos" -> "taco", "stories" -> "story")."""
-    return singular(word.lower().replace("’", "'"))
 
 
 def en_tokens(text: str) -> list[re.Match]:
     """Lower-cased word matches of ``text`` (offsets into the original text)."""
     return list(EN_WORD.finditer(text.lower()))
-
-
-@lru_cache(maxsize=1 << 16)
-def is_en_content(word: str) -> bool:
-    word = word.lower()
-    if len(word) < 3 or "'" in word or "’" in word or word in _en_excluded() or stem(word) in _en_excluded():
-        return False
-    return not word.endswith(("ly", "ing", "ed"))
 
 
 def en_content_words(text: str) -> list[str]:

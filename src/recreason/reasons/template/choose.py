@@ -18,6 +18,7 @@ from functools import lru_cache, partial
 
 import numpy as np
 
+from recreason.aspects.content import is_en_content, stem
 from recreason.data.schema import BOOKKEEPING_KEYS
 from recreason.text.untrusted import INSTRUCTION
 from recreason.profiles.models import ItemProfile, UserProfile
@@ -288,10 +289,13 @@ def _offered(phrase: str, item: ItemProfile, lang: Language) -> bool:
     joins the two with "matching their interest in", which tells the reader the item offers it: "a fit for
     fans of chicken fingers" for a tofu house is a false claim (``recreason.guard.claims``' match rule)."""
     known = " ".join(x for x in (item.title, item.description, *item.category) if x).lower()
-    skip = lang.stop_words | lang.generic_words
     words = [w.lower() for w in lang.tokenize(phrase, "word") if w.strip(PUNCT + "，。、：；！？")]
-    keys = [w for w in words if w not in skip and (len(w) >= 3 if lang.spaced else len(w) >= 2)]
-    return any((w in known) if not lang.spaced else re.search(rf"\b{re.escape(w.rstrip('s'))}", known) for w in keys)
+    if lang.spaced:  # the guard's content words (recreason.aspects.content): "novels" says nothing, "futuristic" does
+        keys = [w for w in words if is_en_content(w)][:4]  # the guard reads the first words after the match
+        stems = {stem(w) for w in re.findall(r"[a-z]+", known)}
+        return any(stem(w) in stems for w in keys)
+    skip = lang.stop_words | lang.generic_words
+    return any(w in known for w in words if w not in skip and len(w) >= 2)
 
 
 def _about_the_user(phrase: str, item: ItemProfile, lang: Language) -> bool:

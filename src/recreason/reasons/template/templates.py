@@ -20,6 +20,16 @@ from recreason.text import Language, language
 SUPERLATIVE = re.compile(r"^(?:best|greatest|finest|perfect|most\b.*|\w+est)$|^最|第一|顶级", re.IGNORECASE)
 
 
+def _negative(feature: str, opinion: str, lang) -> bool:
+    """A complaint among an aspect's frequent opinions ("小" of 房间, "not flattering" of fit): a reason
+    speaks for the item, so the template never repeats one. The aspect miner reads the pair as it reads a
+    review ("房间小", "fit not flattering")."""
+    from recreason.aspects import extract
+
+    text = f"{feature}{opinion}" if not lang.spaced else f"the {feature} is {opinion}"
+    return opinion.lower().startswith(("not ", "不", "没")) or any(a.sentiment < 0 for a in extract(text, lang))
+
+
 @dataclass(frozen=True)
 class Templates:
     """One language's templates (``[facts]``, ``[clauses]``, ``[quotes]``, ``[generic]``), interest
@@ -55,7 +65,7 @@ class Templates:
     def opinion(self, feature: str, opinions: list[str]) -> str:
         """A positively reviewed aspect: "long battery life" / 续航给力 (the feature alone without opinions).
         A superlative a reviewer wrote ("best", "最好") is no word of ours: the next opinion is used."""
-        plain = [o for o in opinions if not SUPERLATIVE.search(o)]
+        plain = [o for o in opinions if not SUPERLATIVE.search(o) and not _negative(feature, o, self.lang)]
         return self.aspect.format(feature=feature, opinion=plain[0]) if plain else feature
 
     def interest(self, kind: str, value: str) -> str:
