@@ -77,7 +77,7 @@ def xrec_part() -> str:
         rows.append([f"xrec-{domain}", "XRec (released)", *_cells(j)])
         written, _, order = run_protocol(data, "template", {}, 5, 0)
         reqs = [data.requests[i] for i in order]
-        rows.append([f"xrec-{domain}", "template (raw)", *_cells(judge_reasons([r.text for r in written.first], reqs))])
+        rows.append([f"xrec-{domain}", "template (raw)", *_cells(judge_reasons([r.text for r in written.raw], reqs))])
         shown = [(r.text, q) for r, q in zip(written.final, reqs) if r.path != "withheld"]
         withheld = len(reqs) - len(shown)
         j = judge_reasons([t for t, _ in shown], [q for _, q in shown])

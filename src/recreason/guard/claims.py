@@ -343,13 +343,22 @@ def _quality_findings(text: str, item: ItemProfile, index: GroundingIndex, lang:
 
 def _aspect_findings(text: str, item: ItemProfile, index: GroundingIndex, lang: Language) -> list[Finding]:
     out = []
+    tastes = _taste_spans(text, lang)
+    lower = text.lower()
     for a in extract(text, lang):
-        if a.sentiment <= 0 or _in_title(item.title, a.feature):
+        if a.sentiment <= 0 or _in_title(item.title, a.feature) or stem(a.feature.lower()) in EN_RECOMMEND_NOUNS \
+                or a.feature.lower() in EN_RECOMMEND_NOUNS:
+            continue  # "a good fit", "an enjoyable destination": the recommendation, not a feature
+        pos = lower.find(a.feature.lower())
+        at = lower.find(a.opinion.lower())  # the opinion word is what is claimed
+        end = (at + len(a.opinion)) if at >= 0 else -1
+        if pos < 0 or at < 0 or any(x <= at < y for x, y in tastes):
             continue
-        pos = text.find(a.feature)
-        end = text.find(a.opinion, max(pos, 0)) + len(a.opinion) if pos >= 0 else -1
-        if pos < 0 or end < pos or not credited_to_item(text, pos, end, lang, item.title):
+        if not credited_to_item(text, min(pos, at), max(end, pos + len(a.feature)), lang, item.title):
             continue
+        if index.mentions(a.opinion) and index.mentions(a.feature):
+            continue  # the item's own words ("intense romance" from its description)
+        pos, end = min(pos, at), max(end, pos + len(a.feature))
         verdict, why = _feature_verdict(item, index, a.feature, a.opinion)
         if verdict != "supported":
             out.append(Finding("aspect", text[pos:end], verdict, why, pos, end))
@@ -383,8 +392,9 @@ def _user_findings(text: str, item: GroundingIndex, user: UserIndex | None, lang
     if lang.spaced:
         for m in EN_USER_TASTE.finditer(text):
             taste = m.group(1)
-            if item.mentions(m.group(0).strip()):  # "fans of Japanese ... would enjoy it" is the item's own text
-                continue
+            lead = " ".join(m.group(0).split()[: len(m.group(0).split()) - len(taste.split()) + 1])
+            if item.mentions(m.group(0).strip()) or item.mentions(lead):
+                continue  # "fans of Japanese ...", "a taste for mystery": the item's own text says so
             words = [w for w in EN_WORD.findall(taste.lower()) if w not in EN_STOP_TASTE and len(w) > 2]
             words = [w for w in words if w not in _en_positive() or w not in EN_GENERIC][:3]
             if not words or _user_supports(user, words) or any(item.has_word(stem(w)) for w in words[:1]) and \
@@ -467,6 +477,8 @@ def _against_findings(text: str, item: ItemProfile, index: GroundingIndex, lang:
         if a.sentiment >= 0:
             continue
         pos = named.find(a.feature)
+        if index.mentions(a.feature) and index.mentions(a.opinion):
+            continue  # "Cold War", "a slow burn": the item's own description, no judgement of ours
         asp = _aspect_of(item, a.feature)
         if asp is not None and (asp.negative > asp.positive or any(a.opinion in o for o in asp.opinions)):
             continue
@@ -581,7 +593,7 @@ def _detail_findings(text: str, item: GroundingIndex, user: UserIndex | None, la
 
 def _taste_spans(text: str, lang: Language) -> list[tuple[int, int]]:
     """Where the reason speaks of the user's taste (checked against the profile by the user rule)."""
-    rxs = (EN_USER_TASTE,) if lang.spaced else (ZH_USER_TASTE, ZH_USER_TRAIT)
+    rxs = (EN_USER_TASTE, EN_MATCH) if lang.spaced else (ZH_USER_TASTE, ZH_USER_TRAIT)
     return [(m.start(), m.end()) for rx in rxs for m in rx.finditer(text)]
 
 

@@ -102,9 +102,10 @@ class Guard:
         if not text:
             v.problems.append("empty: no usable text")
             return v
-        hits = self.banned.find(text, allow=[request.item.title or ""])
+        allow = _names(request.item.title)
+        hits = self.banned.find(text, allow=allow)
         if hits and self.drop_clause and (shorter := drop_clauses(text, hits)) is not None \
-                and not self.banned.find(shorter, allow=[request.item.title or ""]):
+                and not self.banned.find(shorter, allow=allow):
             v.notes.append("guard: dropped a clause with banned term(s) " + ", ".join(f"'{h.span}'" for h in hits))
             v.text, hits = shorter, []
         v.problems += [f"banned: '{h.span}' (banned term {h.term!r})" for h in hits]
@@ -174,6 +175,17 @@ class Guard:
                 out[i] = r.model_copy(update={"text": "", "path": "withheld", "notes": [*r.notes, *notes],
                                               "seconds": r.seconds + reasons[i].seconds})
         return [r for r in out if r is not None]
+
+
+def _names(title: str | None) -> list[str]:
+    """The item's name as a reason may write it: the title, and its main part before a subtitle or a series
+    ("The Fairest Beauty" of "The Fairest Beauty (Hagenheim)"): a name is no advertising claim."""
+    if not title:
+        return []
+    import re
+
+    main = re.split(r"\s*[(:（：\[]", title, maxsplit=1)[0].strip()
+    return [title] + ([main] if main and main != title and len(main) >= 4 else [])
 
 
 def write_reasons(generator: Generator, requests: Sequence[ReasonRequest], guard: Guard) -> list[Reason]:

@@ -58,8 +58,10 @@ RAW_KEYS = BOOKKEEPING_KEYS
 def stance_problems(text: str, item: ItemProfile, lang: Language) -> list[str]:
     out = []
     named = text.replace(item.title, "它") if item.title else text  # the item's own name is no judgement
+    own = " ".join(x for x in (item.title, item.description, *map(str, item.attributes.values())) if x).lower()
     for a in extract(named):
-        if a.sentiment < 0:
+        if a.sentiment < 0 and not (a.feature.lower() in own and a.opinion.lower() in own):
+            # ("Cold War", "a slow burn", "dark romance" are the item's own description, no judgement of ours)
             out.append(f"against: '{a.feature} {a.opinion}' (a reason speaks for the item, not against it)")
     for m in (EN_AGAINST if lang.spaced else ZH_AGAINST).finditer(named):
         out.append(f"against: '{m.group(0)}' (a reason never tells the user the item does not suit them)")

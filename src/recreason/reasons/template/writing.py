@@ -84,6 +84,10 @@ def _generic(plan: FactPlan, max_length: int | None) -> tuple[str, Evidence]:
 def write_clauses(plan: ClausePlan, variant: int, max_length: int | None) -> tuple[str, Evidence]:
     """The reason for a ``ClausePlan``: clauses added best first while they fit (see the module)."""
     lang = plan.lang
+    if not plan.items:  # no description clause reads as a noun phrase: the title alone
+        tpl = templates(lang)
+        text = fill(tpl.generic_anonymous, lang, who="", title=plan.title)
+        return lang.clip(text, max_length), Evidence(item_facts=[Fact(key="title", value=plan.title)])
     its, us = [plan.items[0][1]], [p for _, p in plan.users[:1]]
     text = _render(plan, variant, its, us)
     for side, phrase in _candidates(plan):
