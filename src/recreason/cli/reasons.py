@@ -66,7 +66,10 @@ def generator_and_guard(workspace: Path, dataset, model: Path | None, generator:
 
 
 def show_reason(reason, request=None) -> None:
-    typer.secho(reason.text, bold=True)
+    if reason.path == "withheld":
+        typer.secho("(no reason shown: neither the reason nor the fallback passed the guard)", bold=True)
+    else:
+        typer.secho(reason.text, bold=True)
     typer.echo(f"  generator {reason.generator} ({reason.path}), {reason.language}, {reason.seconds * 1000:.0f} ms")
     for f in reason.evidence.user_signals:
         typer.echo(f"  user   {f.key}: {f.value}")

@@ -33,8 +33,11 @@ UserId = Annotated[IdStr, Path(description="the user's id, percent-encoded (unkn
 router = APIRouter()
 
 
-def reason_out(served: Served | None) -> s.ReasonOut | None:
-    if served is None:
+def reason_out(served: Served | None, withheld: bool = False) -> s.ReasonOut | None:
+    """The reason as the API shows it; a reason the guard withheld (no candidate passed its checks) is no
+    reason in a list (``None``: the item is shown without one), and an empty text with its notes when it was
+    asked for by itself (``withheld=True``)."""
+    if served is None or (served.reason.path == "withheld" and not withheld):
         return None
     r = served.reason
     return s.ReasonOut(text=r.text, language=r.language, generator=r.generator, path=r.path, source=served.source,
@@ -105,7 +108,7 @@ async def adhoc_reason(svc: Svc, body: s.ReasonIn) -> s.ReasonResponse:
                                  f"{', '.join(sorted(variants))}")
     request = _adhoc_request(svc, body)
     served = (await svc.reasons.get(variants[body.generator], [request]))[0]
-    return s.ReasonResponse(user_id=body.user_id, item_id=body.item_id, reason=reason_out(served))
+    return s.ReasonResponse(user_id=body.user_id, item_id=body.item_id, reason=reason_out(served, withheld=True))
 
 
 @router.post("/v1/events", response_model=s.EventAck, tags=["events"], dependencies=[Depends(event_key)],

@@ -23,7 +23,8 @@ class ReasonOut(BaseModel):
     text: str
     language: str
     generator: str = Field(description="the generator that wrote the text (template, llm ...)")
-    path: str = Field(description="primary, regenerated (by the guard) or fallback (template served instead)")
+    path: str = Field(description="primary, regenerated (by the guard), fallback (template served instead) or "
+                                  "withheld (no candidate passed the guard: the text is empty, the notes say why)")
     source: str = Field(description="cache, generated (now) or fallback")
     evidence: Evidence
     notes: list[str] = Field(default_factory=list)
@@ -34,7 +35,8 @@ class RecommendedItem(BaseModel):
     item_id: str
     score: float
     title: str | None = None
-    reason: ReasonOut | None = Field(description="null when the variant shows no reason")
+    reason: ReasonOut | None = Field(description="null when the variant shows no reason, or when no candidate "
+                                                 "reason passed the guard")
 
 
 class Recommendations(BaseModel):

@@ -112,7 +112,9 @@ function renderRecs(r) {
     li.append(el("div", `${it.title || it.item_id}`, "rec-title"));
     li.append(el("div", `${it.item_id} · score ${it.score.toFixed(3)}`, "meta"));
     if (!it.reason) {
-      li.append(el("p", "no reason shown (this variant is the no-reason arm)", "reason none"));
+      li.append(el("p", r.strategy === "none"
+        ? "no reason shown (this variant is the no-reason arm)"
+        : "no reason shown (no candidate passed the guard)", "reason none"));
     } else {
       const rs = it.reason;
       li.append(el("p", rs.text, "reason"));
