@@ -200,6 +200,10 @@ BOOKKEEPING_KEYS = frozenset("""main_cat maincat rank asin sku salesrank sales_r
 details tech1 tech2 fit date imageurl imageurlhighres item_id product_id parent_asin""".split()) | frozenset((
     "shipping weight", "item model number", "domestic shipping", "international shipping", "upc", "isbn-10",
     "isbn-13", "asin:", "date first available", "best sellers rank"))
+#: attribute keys that only label a list of selling points ("feature": "Gift Card is affixed inside a gift tin"):
+#: a reason says the value, not the key
+LABEL_KEYS = frozenset(("feature", "features", "highlights", "highlight", "bullet points", "about", "卖点", "特点",
+                        "亮点"))
 
 ITEMS = pa.schema([
     ("item_id", pa.string()), ("title", pa.string()), ("category", pa.list_(pa.string())),

@@ -59,7 +59,12 @@ class Templates:
     item_markers: frozenset[str]  # the file's, with the language's item words
 
     def fact(self, key: str, value: str) -> str:
-        """An attribute value as it reads in a reason: "battery life about 2 days" / 续航约2天."""
+        """An attribute value as it reads in a reason: "battery life about 2 days" / 续航约2天; the value alone
+        under a key that only labels selling points ("feature")."""
+        from recreason.data.schema import LABEL_KEYS
+
+        if key.strip().lower() in LABEL_KEYS:
+            return str(value)
         return self.value.format(key=self.lang.inline_label(key), value=value)
 
     def opinion(self, feature: str, opinions: list[str]) -> str:
