@@ -59,9 +59,10 @@ def pool_part() -> tuple[str, list]:
         after = judge_reasons([t for t, _ in shown], [q for _, q in shown], catalog_values=js.catalog(ids[0])) \
             if shown else None
         paths = f"{guard.stats.primary_ok} / {guard.stats.fallback - guard.stats.withheld} / {guard.stats.withheld}"
-        rows.append([source, gen, *_cells(raw), paths, _pct(after["false_rate"]) if after else "n/a",
-                     _pct(after["show"]) if after else "n/a"])
-    head = [*HEAD, "guard: primary / fallback / withheld", "false after guard", "editor shows after guard"]
+        rows.append([source, gen, *_cells(raw), paths, *((_pct(after["personal"]), _pct(after["specific"]),
+                                                           f"{after['fluent']:.2f}") if after else ("n/a",) * 3)])
+    # (false and shown after the guard are 0 % and 100 % by construction: the guard runs this judge's checks)
+    head = [*HEAD, "guard: primary / fallback / withheld", "shown: personal", "shown: specific", "shown: fluent"]
     return markdown_table(head, rows, left=2), rows
 
 
@@ -99,8 +100,9 @@ def main() -> None:
     text = "\n\n".join(parts)
     print(text)
     if args.write:
-        body = (f"Command: `.venv/bin/python -m benchmarks.judge_table --write` — {machine_note()}.\n\n{text}")
-        write_section(args.write, "judge-table", body)
+        note = f"Command: `.venv/bin/python -m benchmarks.judge_table --part {{part}} --write` — {machine_note()}."
+        for part, body in zip([p for p in ("pool", "xrec") if args.part in (p, "all")], parts):
+            write_section(args.write, f"judge-table-{part}", note.format(part=part) + "\n\n" + body)
 
 
 if __name__ == "__main__":
