@@ -59,10 +59,10 @@ def _pr(d: dict) -> str:
     return f"{_pct(d['precision'])} / {_pct(d['recall'])} (tp {d['tp']}, fp {d['fp']}, fn {d['fn']})"
 
 
-def run(split: str, semantic: bool, folder: Path = FOLDER) -> dict:
+def run(split: str, semantic: bool, folder: Path = FOLDER, verifier=None) -> dict:
     js = load_judgement_set(folder)
     t0 = time.perf_counter()
-    judged = judge_set(js, js.ids(split))
+    judged = judge_set(js, js.ids(split), verifier)
     seconds = time.perf_counter() - t0
     return {"split": split, "reasons": len(judged), "seconds": seconds,
             "reasons_zh": sum(js.rows[i]["lang"] == "zh" for i in judged),
@@ -98,10 +98,18 @@ def main() -> None:
                    help="one half only (default: held-out, and with --write both halves)")
     p.add_argument("--no-semantic", action="store_true", help="leave out the e5 similarity scorer")
     p.add_argument("--folder", type=Path, default=FOLDER)
+    p.add_argument("--verifier", type=float, metavar="THRESHOLD", default=None,
+                   help="add the LLM entailment step (recreason.guard.verifier, Qwen2.5 0.5B) with this threshold "
+                        "on P(yes); answers cached in .recreason/bench/verifier.jsonl")
     add_write_option(p)
     args = p.parse_args()
     splits = [args.split] if args.split else (["heldout", "tune"] if args.write else ["heldout"])
-    results = [run(None if s == "all" else s, not args.no_semantic, args.folder) for s in splits]
+    verifier = None
+    if args.verifier is not None:
+        from recreason.guard.verifier import LLMVerifier
+
+        verifier = LLMVerifier(threshold=args.verifier, cache=REPO / ".recreason" / "bench" / "verifier.jsonl")
+    results = [run(None if s == "all" else s, not args.no_semantic, args.folder, verifier) for s in splits]
     for r in results:
         r["split"] = r["split"] or "all"
     text = table(results)
@@ -109,9 +117,10 @@ def main() -> None:
     seconds = ", ".join(f"{r['seconds']:.1f} s" for r in results)
     print(f"judged in {seconds}", file=sys.stderr)
     if args.write:
-        body = (f"Command: `.venv/bin/python -m benchmarks.judge_agreement --write` — {machine_note()}. "
+        flag = f" --verifier {args.verifier}" if verifier else ""
+        body = (f"Command: `.venv/bin/python -m benchmarks.judge_agreement{flag} --write` — {machine_note()}. "
                 f"Labels: `tests/data/judgements` (GUIDE.md); the rules were tuned on the tune half only.\n\n{text}")
-        write_section(args.write, "judge-agreement", body)
+        write_section(args.write, "judge-agreement" + ("-verifier" if verifier else ""), body)
 
 
 if __name__ == "__main__":

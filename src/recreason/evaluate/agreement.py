@@ -70,9 +70,9 @@ def load_judgement_set(folder: str | Path) -> JudgementSet:
     return JudgementSet(rows, labels, pairs, catalogs, refs, comp)
 
 
-def judge_set(js: JudgementSet, ids: Iterable[str]) -> dict[str, Judgement]:
+def judge_set(js: JudgementSet, ids: Iterable[str], verifier=None) -> dict[str, Judgement]:
     banned = BannedTerms.load(None)
-    return {i: judge(js.rows[i]["reason"], js.request(i), js.catalog(i), banned) for i in ids}
+    return {i: judge(js.rows[i]["reason"], js.request(i), js.catalog(i), banned, verifier) for i in ids}
 
 
 def binary(pred: Iterable[bool], gold: Iterable[bool]) -> dict:

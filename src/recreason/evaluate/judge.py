@@ -166,10 +166,10 @@ def _pasted(text: str, source: str | None, n: int = 7) -> str | None:
 
 
 def judge(text: str, request: ReasonRequest, catalog_values: set[str] | frozenset[str] | None = None,
-          banned: BannedTerms | None = None) -> Judgement:
+          banned: BannedTerms | None = None, verifier=None) -> Judgement:
     lang = request.lang
     text = text or ""
-    report = check_claims(text, request.item, request.user, lang, catalog_values=catalog_values)
+    report = check_claims(text, request.item, request.user, lang, catalog_values=catalog_values, verifier=verifier)
     degenerate = degeneration_problems(text, lang) if text.strip() else ["degenerate: empty"]
     broken = [p for p in degenerate if "broken grammar" in p]  # readable, if badly: fluent 1, not degenerate
     degenerate = [p for p in degenerate if p not in broken]

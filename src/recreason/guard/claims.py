@@ -661,7 +661,7 @@ def _same_number(a, b) -> bool:
 
 def check_claims(text: str, item: ItemProfile | GroundingIndex, user: UserProfile | UserIndex | None = None,
                  lang: str | None = None, catalog_values: set[str] | None = None,
-                 details: bool = True) -> ClaimReport:
+                 details: bool = True, verifier=None) -> ClaimReport:
     """The reason's claims and what is wrong with them (module docstring)."""
     if not text or not text.strip():
         return ClaimReport([], [])
@@ -698,6 +698,14 @@ def check_claims(text: str, item: ItemProfile | GroundingIndex, user: UserProfil
         if not mine and not _says_something(clause, profile, lang):
             continue  # "the user would enjoy this item": framing, no claim to check
         claims.append(Claim(clause, _about(text, start, end, lang, profile.title), verdict, start, end, mine))
+    if verifier is not None:  # what the rules passed, the entailment step reads (recreason.guard.verifier)
+        ask = [c for c in claims if c.verdict == "supported" and c.about == "item"]
+        for c, p in zip(ask, verifier.p_supported(profile, [c.text for c in ask], str(lang)) if ask else []):
+            if p < verifier.threshold:
+                f = Finding("entailment", c.text, "unsupported",
+                            f"the verifier finds no support in the item's data (p={p:.2f})", c.start, c.end)
+                c.verdict, c.findings = "unsupported", [f]
+                findings.append(f)
     return ClaimReport(claims, findings)
 
 

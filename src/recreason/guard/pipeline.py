@@ -79,7 +79,7 @@ class Guard:
     def __init__(self, fallback: Generator,
                  banned_terms: BannedTerms | Sequence[str | Path] | str | Path | None = None,
                  grounding: bool = True, catalog_values: set[str] | None = None, drop_clause: bool = True,
-                 tone: bool = True):
+                 tone: bool = True, verifier=None):
         self._fallback = fallback
         if isinstance(banned_terms, BannedTerms):
             self.banned = banned_terms
@@ -89,6 +89,7 @@ class Guard:
         self.catalog_values = catalog_values
         self.drop_clause = drop_clause
         self.tone = tone
+        self.verifier = verifier  # recreason.guard.verifier.LLMVerifier, opt-in: an entailment step per claim
         self.stats = GuardStats()
 
     @property
@@ -119,7 +120,8 @@ class Guard:
         v.problems += degeneration_problems(v.text, lang)
         v.problems += [p for p in fluency_problems(v.text, request.item, lang) if p.startswith("raw_key")]
         if self.grounding:
-            report = check_claims(v.text, request.item, request.user, lang, catalog_values=self.catalog_values)
+            report = check_claims(v.text, request.item, request.user, lang, catalog_values=self.catalog_values,
+                                  verifier=self.verifier)
             v.problems += [str(f) for f in report.findings]
         return v
 

@@ -58,6 +58,11 @@ class Backend(ABC):
     def close(self) -> None:
         """Free the model (no-op where nothing is held)."""
 
+    def yes_probability(self, prompts: Sequence[str]) -> list[float]:
+        """P("yes") / (P("yes") + P("no")) of the first answer token of each prompt (a yes/no question), from
+        the model's token probabilities. Backends that cannot give them raise ``NotImplementedError``."""
+        raise NotImplementedError(f"{type(self).__name__} gives no token probabilities")
+
 
 def default_threads() -> int:
     """``RECREASON_LLM_THREADS``, else 2 (capped by the CPUs), or 1 when the machine is already busy.
@@ -127,6 +132,24 @@ class LlamaCppBackend(Backend):
         tokens = int(reply.get("usage", {}).get("completion_tokens", 0))
         return Completion(cut_at_stop(choice.get("text") or "", stop), tokens, seconds,
                           choice.get("finish_reason") or "")
+
+    def yes_probability(self, prompts: Sequence[str]) -> list[float]:
+        import math
+
+        if self._server is None:
+            raise BackendError("backend is closed")
+        out = []
+        for prompt in prompts:
+            reply = self._server.handle_completions({"prompt": prompt, "max_tokens": 1, "temperature": 0.0,
+                                                     "n_probs": 20, "cache_prompt": self.cache_prompt})
+            try:
+                top = reply["choices"][0]["logprobs"]["content"][0]["top_logprobs"]
+            except (KeyError, IndexError, TypeError) as e:
+                raise BackendError(f"llama.cpp returned no token probabilities: {str(reply)[:200]}") from e
+            yes = sum(math.exp(t["logprob"]) for t in top if t["token"].strip().lower() in ("yes", "是"))
+            no = sum(math.exp(t["logprob"]) for t in top if t["token"].strip().lower() in ("no", "否"))
+            out.append(yes / (yes + no) if yes + no > 0 else 0.5)
+        return out
 
     def complete(self, prompts: Sequence[str], max_tokens: int = 64, stop: Sequence[str] = (),
                  temperature: float = 0.0, seed: int = 0) -> list[Completion]:
