@@ -25,14 +25,14 @@ class Probabilities:
 def test_a_claim_the_model_finds_no_support_for_is_flagged(tmp_path):
     backend = Probabilities()
     v = LLMVerifier(backend=backend, threshold=0.2, cache=tmp_path / "v.jsonl")
-    report = check_claims("The TrailLite Chair weighs 0.9 kg, and it is made for camping.", CHAIR,
+    report = check_claims("The TrailLite Chair weighs 0.9 kg, and the chair is a Camping chair.", CHAIR,
                           UserProfile(user_id="u"), "en", verifier=v)
     rules = [f.rule for f in report.findings]
     assert "entailment" in rules and backend.calls == 2
     assert any(c.verdict == "supported" and "0.9 kg" in c.text for c in report.claims)
     # cached: the same question is not asked again, also by a new verifier reading the same file
     again = LLMVerifier(backend=Probabilities(), threshold=0.2, cache=tmp_path / "v.jsonl")
-    check_claims("The TrailLite Chair weighs 0.9 kg, and it is made for camping.", CHAIR,
+    check_claims("The TrailLite Chair weighs 0.9 kg, and the chair is a Camping chair.", CHAIR,
                  UserProfile(user_id="u"), "en", verifier=again)
     assert again.backend.calls == 0
 
