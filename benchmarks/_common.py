@@ -191,7 +191,7 @@ def score_xrec(texts: Sequence[str], data: XRecTest, semantic: bool = False) -> 
     row = evaluate_reasons(list(texts), data.references, [r.user for r in data.requests],
                            [r.item for r in data.requests], lang=data.lang, tokenization="xrec", semantic=semantic)
     details = row.pop("details", {})
-    row["unsupported_examples"] = details.get("unsupported", {}).get("examples", [])[:5]
+    row["unsupported_examples"] = details.get("judge", {}).get("examples", [])[:5]
     return row
 
 

@@ -20,7 +20,14 @@ import argparse
 import sys
 from collections import defaultdict
 
-from benchmarks._common import add_write_option, load_xrec, machine_note, markdown_table, shared_data, write_section
+from benchmarks._common import (
+    add_write_option,
+    load_xrec,
+    machine_note,
+    markdown_table,
+    shared_data,
+    write_section,
+)
 from recreason.evaluate.agreement import load_judgement_set
 from recreason.evaluate.judge import judge_reasons
 from recreason.guard.pipeline import Guard

@@ -186,9 +186,9 @@ def clothing_source(n: int, backend, pool: Pool, folder: Path) -> None:
 
 
 def zh_shopping_source(n: int, backend, pool: Pool, folder: Path) -> None:
-    with zipfile.ZipFile(shared_data("zh-online-shopping-10cats", "online_shopping_10_cats.zip")) as z:
-        with z.open("online_shopping_10_cats.csv") as f:
-            raw = pd.read_csv(f).dropna(subset=["review"])
+    with zipfile.ZipFile(shared_data("zh-online-shopping-10cats", "online_shopping_10_cats.zip")) as z, \
+            z.open("online_shopping_10_cats.csv") as f:
+        raw = pd.read_csv(f).dropna(subset=["review"])
     rng = random.Random(0)
     raw = raw.sample(frac=1.0, random_state=0).groupby("cat").head(400).reset_index(drop=True)
     cats = sorted(raw["cat"].unique())

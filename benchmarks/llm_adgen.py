@@ -32,7 +32,7 @@ import numpy as np
 
 from benchmarks._common import RowLog, load_dataset, machine, markdown_table, peak_rss_mb, shared_data, write
 from recreason.data.schema import load_json
-from recreason.evaluate.faithfulness import unsupported_claim_rate
+from recreason.evaluate.judge import judge_reasons
 from recreason.evaluate.lexical import adgen_bleu4, peter_rouge
 from recreason.guard.pipeline import build_guard
 from recreason.profiles.models import ItemProfile, UserProfile
@@ -102,14 +102,13 @@ def main(argv: list[str] | None = None) -> int:
               file=sys.stderr)
     done = [log.done[f"adgen:{j}"] for j in idx_all]
     refs = [texts[j] for j in idx_all]
-    items = [requests[j].item for j in idx_all]
     table = {}
     for name in ("raw", "final"):
         cands = [d[name] for d in done]
-        claims = unsupported_claim_rate(cands, items, None, lang="zh", catalog_values=catalog)
+        claims = judge_reasons(cands, [requests[j] for j in idx_all], catalog_values=catalog)  # the judge (#12)
         table["guard" if name == "final" else name] = {
             "bleu_4": adgen_bleu4(refs, cands), "rouge_l": peter_rouge(chars(refs), chars(cands))["rouge_l/f_score"],
-            "unsupported_rate": claims["rate"], "mean_chars": float(np.mean([len(c) for c in cands])),
+            "unsupported_rate": claims["false_rate"], "mean_chars": float(np.mean([len(c) for c in cands])),
             "examples": claims["examples"][:5]}
     paths = [d["path"] for d in done]
     out = {"model": args.model, "lora": args.lora, "rows": len(done), "shots": args.shots,

@@ -51,8 +51,8 @@ def one(text: str, req: ReasonRequest) -> list[str]:
 
 @pytest.mark.parametrize("text, req, kinds", [
     # the prompt's own example leaking in, popularity and exclusivity it cannot know
-    ("The Burger King Gift Card is the most popular item among users, and it is the only one that matches your "
-     "taste for fast-paced space opera with a detailed galactic setting.",
+    (("The Burger King Gift Card is the most popular item among users, and it is the only one that matches your "
+      "taste for fast-paced space opera with a detailed galactic setting."),
      ReasonRequest(user=CARD_BUYER, item=BURGER_KING), {"popularity", "user", "banned"}),
     ("The Burger King Gift Card is durable, well-made and popular with many customers.",
      ReasonRequest(user=CARD_BUYER, item=BURGER_KING), {"quality", "popularity"}),
@@ -67,8 +67,8 @@ def one(text: str, req: ReasonRequest) -> list[str]:
     # a number said of the wrong attribute: 约650张 is the battery's figure
     ("这款相机重量约650张，适合你。", ReasonRequest(user=VIEWER, item=CAMERA, language="zh"), {"association"}),
     # a pasted profile clause where a noun belongs, and an interest the shelter does not offer
-    ("The user would enjoy the business because it offers seek a positive and supportive environment, matching "
-     "their interest in skin care.", ReasonRequest(user=SKIN_FAN, item=SHELTER), {"degenerate", "match"}),
+    (("The user would enjoy the business because it offers seek a positive and supportive environment, matching "
+      "their interest in skin care."), ReasonRequest(user=SKIN_FAN, item=SHELTER), {"degenerate", "match"}),
     # a refusal
     ("There's no item that matches the given behavior.", ReasonRequest(user=CARD_BUYER, item=BURGER_KING),
      {"degenerate"}),

@@ -196,8 +196,7 @@ class Reference(_Record):
 TABLES = ("items", "users", "interactions", "references")
 #: attribute keys of bookkeeping, never words of a sentence (Amazon metadata and the like; lower case): a
 #: reason never names them, the template never shows their values
-BOOKKEEPING_KEYS = frozenset("""main_cat maincat rank asin sku salesrank sales_rank also_buy also_view similar_item
-details tech1 tech2 fit date imageurl imageurlhighres item_id product_id parent_asin""".split()) | frozenset((
+BOOKKEEPING_KEYS = frozenset(["main_cat", "maincat", "rank", "asin", "sku", "salesrank", "sales_rank", "also_buy", "also_view", "similar_item", "details", "tech1", "tech2", "fit", "date", "imageurl", "imageurlhighres", "item_id", "product_id", "parent_asin"]) | frozenset((
     "shipping weight", "item model number", "domestic shipping", "international shipping", "upc", "isbn-10",
     "isbn-13", "asin:", "date first available", "best sellers rank"))
 #: attribute keys that only label a list of selling points ("feature": "Gift Card is affixed inside a gift tin"):

@@ -1,6 +1,8 @@
 """Faithfulness and personalization of generated reasons.
 
-Faithfulness: ``unsupported_claim_rate`` is the share of reasons with at least one claim the item's
+Faithfulness by word matching (``recreason evaluate`` reports the claim-level judge instead,
+``recreason.evaluate.judge``; this is kept for ``benchmarks.grounding_check``, which measures the word rules).
+``unsupported_claim_rate`` is the share of reasons with at least one claim the item's
 data does not support (``recreason.guard.find_unsupported``: numbers and units, catalog attribute
 values, aspects copied from the user's profile). Lower is better; a reason that only restates the
 item's title scores 0.

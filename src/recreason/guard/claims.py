@@ -38,8 +38,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Literal
 
-from recreason.aspects import extract
-from recreason.aspects import lexicon
+from recreason.aspects import extract, lexicon
 from recreason.guard.about import credited_to_item
 from recreason.guard.grounding import GroundingIndex, UserIndex, item_index, located_unsupported, user_index
 from recreason.guard.quantities import find_quantities
@@ -93,45 +92,25 @@ class ClaimReport:
 
 # --- word lists --------------------------------------------------------------------------------------------
 # Judging words small models write of any item. Single words; a stem or a synonym in the item's data supports.
-EN_QUALITY = frozenset("""
-durable sturdy reliable dependable well-made well-built well-designed high-quality quality premium luxurious
-luxury classic timeless versatile stylish elegant chic trendy fashionable modern innovative cutting-edge
-advanced powerful efficient convenient practical functional comfortable comfy cozy cosy soft lightweight light
-spacious roomy fresh delicious tasty flavorful authentic unique original exceptional superior impressive
-top-notch excellent outstanding superb remarkable engaging captivating gripping compelling thrilling
-thought-provoking heartwarming heart-wrenching hilarious funny witty insightful informative well-researched
-well-written beautiful gorgeous stunning lovely pretty cute charming affordable inexpensive cheap economical
-fast quick speedy smooth easy simple effortless seamless secure safe healthy nutritious organic natural
-eco-friendly flattering slimming breathable warm waterproof accurate clear crisp vibrant vivid rich intuitive
-friendly welcoming attentive knowledgeable professional clean relaxing peaceful lively fun enjoyable memorable
-perfect ideal wonderful fantastic amazing awesome great good nice solid fine
-""".split())
+EN_QUALITY = frozenset(["durable", "sturdy", "reliable", "dependable", "well-made", "well-built", "well-designed", "high-quality", "quality", "premium", "luxurious", "luxury", "classic", "timeless", "versatile", "stylish", "elegant", "chic", "trendy", "fashionable", "modern", "innovative", "cutting-edge", "advanced", "powerful", "efficient", "convenient", "practical", "functional", "comfortable", "comfy", "cozy", "cosy", "soft", "lightweight", "light", "spacious", "roomy", "fresh", "delicious", "tasty", "flavorful", "authentic", "unique", "original", "exceptional", "superior", "impressive", "top-notch", "excellent", "outstanding", "superb", "remarkable", "engaging", "captivating", "gripping", "compelling", "thrilling", "thought-provoking", "heartwarming", "heart-wrenching", "hilarious", "funny", "witty", "insightful", "informative", "well-researched", "well-written", "beautiful", "gorgeous", "stunning", "lovely", "pretty", "cute", "charming", "affordable", "inexpensive", "cheap", "economical", "fast", "quick", "speedy", "smooth", "easy", "simple", "effortless", "seamless", "secure", "safe", "healthy", "nutritious", "organic", "natural", "eco-friendly", "flattering", "slimming", "breathable", "warm", "waterproof", "accurate", "clear", "crisp", "vibrant", "vivid", "rich", "intuitive", "friendly", "welcoming", "attentive", "knowledgeable", "professional", "clean", "relaxing", "peaceful", "lively", "fun", "enjoyable", "memorable", "perfect", "ideal", "wonderful", "fantastic", "amazing", "awesome", "great", "good", "nice", "solid", "fine"])
 # Praise that is a claim only when it qualifies a feature ("great service"); of the recommendation itself
 # ("a great choice", "perfect for you", "a good fit") it is no claim.
-EN_GENERIC = frozenset("perfect ideal wonderful fantastic amazing awesome great good nice solid fine excellent "
-                       "lovely enjoyable fun easy convenient".split())
-EN_RECOMMEND_NOUNS = frozenset("""choice option pick fit gift gifts present match addition way idea deal buy
-read purchase selection item product alternative solution companion candidate treat destination spot place
-experience stop""".split())
+EN_GENERIC = frozenset(["perfect", "ideal", "wonderful", "fantastic", "amazing", "awesome", "great", "good", "nice", "solid", "fine", "excellent", "lovely", "enjoyable", "fun", "easy", "convenient"])
+EN_RECOMMEND_NOUNS = frozenset(["choice", "option", "pick", "fit", "gift", "gifts", "present", "match", "addition", "way", "idea", "deal", "buy", "read", "purchase", "selection", "item", "product", "alternative", "solution", "companion", "candidate", "treat", "destination", "spot", "place", "experience", "stop"])
 EN_SYNONYMS = [frozenset(g.split()) for g in (
     "comfortable comfy cozy cosy", "delicious tasty yummy flavorful", "fast quick speedy rapid",
     "cheap affordable inexpensive economical reasonable budget", "beautiful gorgeous stunning lovely pretty",
     "friendly welcoming attentive helpful kind", "soft smooth silky", "quality high-quality well-made premium",
-    "easy simple effortless convenient", "funny hilarious humorous witty", "gripping captivating engaging "
-    "compelling thrilling page-turner", "clean spotless tidy", "spacious roomy large big", "light lightweight")]
-ZH_QUALITY = frozenset("""优质 高品质 品质 经典 耐用 结实 百搭 时尚 精致 精美 舒适 透气 显瘦 优雅 高端 大气 实用 新颖
-独特 好用 柔软 亲肤 保暖 轻便 便携 美观 清晰 流畅 强大 持久 给力 划算 实惠 美味 新鲜 正品 高档 奢华 耐穿 修身
-洋气 知性 甜美 可爱 帅气 舒服 靠谱 贴心 专业 干净 卫生 安静 方便 快捷 高效 稳定 安全 健康 天然 环保 营养 丰富 细腻
-顺滑 挺括 有型 精良 上乘 考究 出众 出色 卓越 优秀 完美 超值 超赞""".split())
-ZH_GENERIC = frozenset("好 不错 很好 挺好 值得 推荐".split())
+    "easy simple effortless convenient", "funny hilarious humorous witty",
+    "gripping captivating engaging compelling thrilling page-turner", "clean spotless tidy", "spacious roomy large big", "light lightweight")]
+ZH_QUALITY = frozenset(["优质", "高品质", "品质", "经典", "耐用", "结实", "百搭", "时尚", "精致", "精美", "舒适", "透气", "显瘦", "优雅", "高端", "大气", "实用", "新颖", "独特", "好用", "柔软", "亲肤", "保暖", "轻便", "便携", "美观", "清晰", "流畅", "强大", "持久", "给力", "划算", "实惠", "美味", "新鲜", "正品", "高档", "奢华", "耐穿", "修身", "洋气", "知性", "甜美", "可爱", "帅气", "舒服", "靠谱", "贴心", "专业", "干净", "卫生", "安静", "方便", "快捷", "高效", "稳定", "安全", "健康", "天然", "环保", "营养", "丰富", "细腻", "顺滑", "挺括", "有型", "精良", "上乘", "考究", "出众", "出色", "卓越", "优秀", "完美", "超值", "超赞"])
+ZH_GENERIC = frozenset(["好", "不错", "很好", "挺好", "值得", "推荐"])
 # taste verbs and words of the recommendation itself: in the opinion lexicons, but no judgement of the item
-EN_NOT_QUALITY = frozenset("""love loves loved like likes liked enjoy enjoys enjoyed appreciate appreciates adore
-recommend recommended worth well welcome fan fans favorite favourite interested""".split())
-ZH_NOT_QUALITY = frozenset("""喜欢 喜爱 热爱 偏爱 钟爱 值得 推荐 好评 满意 欣赏 期待 值得一试 可以 希望 适合 合适""".split())
+EN_NOT_QUALITY = frozenset(["love", "loves", "loved", "like", "likes", "liked", "enjoy", "enjoys", "enjoyed", "appreciate", "appreciates", "adore", "recommend", "recommended", "worth", "well", "welcome", "fan", "fans", "favorite", "favourite", "interested"])
+ZH_NOT_QUALITY = frozenset(["喜欢", "喜爱", "热爱", "偏爱", "钟爱", "值得", "推荐", "好评", "满意", "欣赏", "期待", "值得一试", "可以", "希望", "适合", "合适"])
 #: generic positive opinions a reader accepts of a feature the item's data names ("续航持久" for a phone whose
 #: data gives its battery life, "strong performance" of an eight-core processor)
-MILD = frozenset("""持久 给力 出色 强劲 强 优秀 不错 好 很好 长 大 清晰 流畅 快 稳定 充足 耐用 strong long great good
-excellent impressive solid reliable dependable fast smooth clear long-lasting""".split())
+MILD = frozenset(["持久", "给力", "出色", "强劲", "强", "优秀", "不错", "好", "很好", "长", "大", "清晰", "流畅", "快", "稳定", "充足", "耐用", "strong", "long", "great", "good", "excellent", "impressive", "solid", "reliable", "dependable", "fast", "smooth", "clear", "long-lasting"])
 EN_POPULARITY = re.compile(
     r"\b(?:(?:very |most |widely |highly |hugely )?popular|best[- ]?sell(?:ing|er)s?|top[- ]?(?:rated|selling)|"
     r"highly[- ]rated|highly recommended|well[- ]known|famous|renowned|acclaimed|award[- ]winning|trending|"
@@ -166,8 +145,7 @@ EN_MATCH = re.compile(
     r"(?:interest|interests|taste|love|passion)s? (?:in|for)|brings it to fans of|to fans of)"
     r"((?:\s*[\w'’-]+){1,6})", re.IGNORECASE)
 EN_NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-Z][a-z]+(?:\s+[A-Z][a-z]+)*)(?![A-Za-z])")
-EN_STOP_TASTE = frozenset("a an the and or of for with in on to their your its this that these those things "
-                          "items stuff products".split())
+EN_STOP_TASTE = frozenset(["a", "an", "the", "and", "or", "of", "for", "with", "in", "on", "to", "their", "your", "its", "this", "that", "these", "those", "things", "items", "stuff", "products"])
 
 
 @lru_cache(maxsize=1)
@@ -374,7 +352,7 @@ def _popularity_findings(text: str, item: ItemProfile, index: GroundingIndex, la
         core = [w for w in re.findall(r"[\w-]+", span.lower()) if w not in {"very", "most", "widely", "highly", "hugely"}]
         if index.mentions(span) or _in_title(item.title, span) or (core and index.mentions(" ".join(core))):
             continue
-        if re.search(r"rated", span, re.I) and (item.mean_rating or 0) >= 4.0:
+        if re.search(r"rated", span, re.IGNORECASE) and (item.mean_rating or 0) >= 4.0:
             continue
         out.append(Finding("popularity", span, "unsupported",
                            "what other people think or buy is not in the item's data", m.start(), m.end()))
@@ -534,14 +512,8 @@ def _type_findings(text: str, item: GroundingIndex, lang: Language, catalog: fro
 
 
 #: the words a reason is framed with, no detail of the item
-FRAME_EN = frozenset("""because since shopper shoppers buyer buyers reader readers user users customer customers
-match matches matching fit fits pick picks choice destination needs need cares care wants want someone anyone
-everyone people person fans fan lover lovers enthusiast enthusiasts gift gifts present friends family taste
-tastes interest interests preference preferences addition collection purchase buy shops shop also just
-perfect great weigh weighs last lasts come comes work works feel feels look looks run runs hold holds give gives
-take takes get gets use uses go goes fit fits suit suits stay stays sit sits help helps let lets""".split())
-FRAME_ZH = frozenset("""适合 推荐 喜欢 选择 值得 日常 一试 看看 需求 你们 大家 用户 朋友 家人 生活 东西 产品 商品 整体 效果
-均好 均差 好评 差评""".split())
+FRAME_EN = frozenset(["because", "since", "shopper", "shoppers", "buyer", "buyers", "reader", "readers", "user", "users", "customer", "customers", "match", "matches", "matching", "fit", "fits", "pick", "picks", "choice", "destination", "needs", "need", "cares", "care", "wants", "want", "someone", "anyone", "everyone", "people", "person", "fans", "fan", "lover", "lovers", "enthusiast", "enthusiasts", "gift", "gifts", "present", "friends", "family", "taste", "tastes", "interest", "interests", "preference", "preferences", "addition", "collection", "purchase", "buy", "shops", "shop", "also", "just", "perfect", "great", "weigh", "weighs", "last", "lasts", "come", "comes", "work", "works", "feel", "feels", "look", "looks", "run", "runs", "hold", "holds", "give", "gives", "take", "takes", "get", "gets", "use", "uses", "go", "goes", "fit", "fits", "suit", "suits", "stay", "stays", "sit", "sits", "help", "helps", "let", "lets"])
+FRAME_ZH = frozenset(["适合", "推荐", "喜欢", "选择", "值得", "日常", "一试", "看看", "需求", "你们", "大家", "用户", "朋友", "家人", "生活", "东西", "产品", "商品", "整体", "效果", "均好", "均差", "好评", "差评"])
 
 
 def _detail_findings(text: str, item: GroundingIndex, user: UserIndex | None, lang: Language,

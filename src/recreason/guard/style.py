@@ -104,7 +104,7 @@ def degeneration_problems(text: str, lang: Language) -> list[str]:
             out.append(f"degenerate: '{twice}' (the same clause twice)")
     if t.count("(") + t.count("（") > t.count(")") + t.count("）") and not re.search(r"[.!?。！？]$", t):
         out.append("degenerate: an open bracket and no end (a fragment)")
-    if len(re.findall(r"(?:^|[\s,，;；(（])(?:main_cat|rank|price|asin|feature|details|category)\s*[:：]", t, re.I)) >= 2:
+    if len(re.findall(r"(?:^|[\s,，;；(（])(?:main_cat|rank|price|asin|feature|details|category)\s*[:：]", t, re.IGNORECASE)) >= 2:
         out.append("degenerate: 'key: value' pairs of the item's data (an echo of the prompt)")
     if m := REFUSAL.search(t):
         out.append(f"degenerate: '{m.group(0)}' (a refusal, not a reason)")

@@ -20,13 +20,13 @@ import numpy as np
 
 from recreason.aspects.content import is_en_content, stem
 from recreason.data.schema import BOOKKEEPING_KEYS
-from recreason.text.untrusted import INSTRUCTION
 from recreason.profiles.models import ItemProfile, UserProfile
 from recreason.reasons.base import Fact, ReasonRequest
 from recreason.reasons.template.embed import Embedder
 from recreason.reasons.template.phrases import PUNCT, clause_tokens, clauses, user_phrase_ok
 from recreason.reasons.template.templates import templates
 from recreason.text import Language
+from recreason.text.untrusted import INSTRUCTION
 
 NUMBER = re.compile(r"\d+(?:\.\d+)?")
 #: Signals the user stated (as opposed to aspects or a brand inferred from reviews): spoken to when no

@@ -7,14 +7,12 @@
 from __future__ import annotations
 
 import re
-
 import tomllib
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
 from recreason.text import Language, language
-
 
 #: reviewers' superlatives ("best", "greatest", "perfect", 最好, 第一): absolute terms in a reason
 SUPERLATIVE = re.compile(r"^(?:best|greatest|finest|perfect|most\b.*|\w+est)$|^最|第一|顶级", re.IGNORECASE)
