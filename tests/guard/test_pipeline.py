@@ -50,7 +50,7 @@ class Scripted(Generator):
 @pytest.fixture
 def stub_grounding(monkeypatch):
     """Grounding stub: any '1.9 kg' is unsupported."""
-    def fake(text, item, user=None, lang=None, catalog_values=None, details=True):
+    def fake(text, item, user=None, lang=None, catalog_values=None, details=True, verifier=None):
         found = [Finding("number", "1.9 kg", "unsupported", "not in the item's data")] if "1.9 kg" in text else []
         return ClaimReport([], found)
 
