@@ -130,8 +130,6 @@ def is_specific(text: str, item: ItemProfile, lang: Language, report: ClaimRepor
     return False
 
 
-_CUT_END = re.compile(r"(?:\b\w{1,3}|[(（,，、:：])$")
-
 
 def fluency(text: str, item: ItemProfile, user: UserProfile, lang: Language, degenerate: bool) -> tuple[int, list[str]]:
     if degenerate:

@@ -41,7 +41,7 @@ from typing import Literal
 from recreason.aspects import extract, lexicon
 from recreason.guard.about import credited_to_item
 from recreason.guard.grounding import GroundingIndex, UserIndex, item_index, located_unsupported, user_index
-from recreason.guard.quantities import find_quantities
+from recreason.guard.quantities import find_quantities, supports
 from recreason.guard.vocab import EN_WORD, is_en_content, stem
 from recreason.profiles.models import ItemProfile, UserProfile
 from recreason.text import EN, Language, detect, has_han, language
@@ -244,14 +244,12 @@ def _about(text: str, start: int, end: int, lang: Language, title: str | None) -
     clause = text[start:end]
     if (EN_POPULARITY if lang.spaced else ZH_POPULARITY).search(clause):
         return "others"
-    words = lang.user_words | lang.taste_words
     low = clause.lower()
     if lang.spaced:
         toks = set(EN_WORD.findall(low))
         user = bool(toks & {"you", "your", "they", "their", "user", "users"} and toks & lang.taste_words)
     else:
         user = any(w in clause for w in lang.user_words) and any(w in clause for w in lang.taste_words)
-    del words
     if user and not credited_to_item(text, start, end, lang, title):
         return "user"
     return "item"
@@ -261,7 +259,10 @@ def _in_title(title: str | None, word: str) -> bool:
     return bool(title) and word.lower() in title.lower()
 
 
-def _quality_findings(text: str, item: ItemProfile, index: GroundingIndex, lang: Language) -> list[Finding]:
+def _quality_findings(text: str, item: ItemProfile, index: GroundingIndex, lang: Language,
+                      aspects: list[Finding]) -> list[Finding]:
+    """Judging words said of the item (module docstring); ``aspects``: the aspect rule's findings (supported
+    ones included), whose words this rule leaves to it."""
     out: list[Finding] = []
     lower = text.lower()
     if lang.spaced:
@@ -298,7 +299,7 @@ def _quality_findings(text: str, item: ItemProfile, index: GroundingIndex, lang:
             out.append(Finding("quality", text[m.start():m.end()], "unsupported",
                                f"nothing in the item's data says it is {w}", m.start(), m.end()))
     else:
-        taken = [(a, b) for f in _aspect_findings(text, item, index, lang) for a, b in [(f.start, f.end)]]
+        taken = [(f.start, f.end) for f in aspects]
         for w in sorted(_zh_positive(), key=len, reverse=True):
             if len(w) < 2:
                 continue
@@ -600,7 +601,7 @@ def _association_findings(text: str, item: ItemProfile, index: GroundingIndex) -
         value = item.attributes[key]
         values = value if isinstance(value, list) else [value]
         own = [x for v in values for x in find_quantities(str(v))]
-        if any(_same_number(q, f) for f in own):
+        if any(supports(q, f) for f in own):
             continue
         if own:  # 容纳人数5 for a tent of 3-4人: the key's own figure says otherwise
             out.append(Finding("association", text[max(0, q.start - len(key) - 2):q.start + len(q.span)].strip(),
@@ -608,7 +609,7 @@ def _association_findings(text: str, item: ItemProfile, index: GroundingIndex) -
                                q.start + len(q.span)))
             continue
         holder = next((k for k, v in item.attributes.items() if k != key and any(
-            _same_number(q, f) for x in (v if isinstance(v, list) else [v]) for f in find_quantities(str(x)))), None)
+            supports(q, f) for x in (v if isinstance(v, list) else [v]) for f in find_quantities(str(x)))), None)
         if holder is not None:
             out.append(Finding("association", text[max(0, q.start - len(key) - 2):q.start + len(q.span)].strip(),
                                "contradicted", f"{q.span!r} is the item's {holder}, not its {key}",
@@ -623,12 +624,6 @@ def _key_names(key: str) -> list[str]:
     if has_han(k):
         return [k] + [k[-j:] for j in range(len(k) - 1, 1, -1)]
     return list(dict.fromkeys([k, k.split()[-1]]))
-
-
-def _same_number(a, b) -> bool:
-    from recreason.guard.quantities import supports
-
-    return supports(a, b)
 
 
 def check_claims(text: str, item: ItemProfile | GroundingIndex, user: UserProfile | UserIndex | None = None,
@@ -650,8 +645,9 @@ def check_claims(text: str, item: ItemProfile | GroundingIndex, user: UserProfil
     findings += _association_findings(text, profile, index)
     findings += _popularity_findings(text, profile, index, lang)
     findings += _user_findings(text, index, uindex, lang)
-    findings += [f for f in _aspect_findings(text, profile, index, lang) if f.rule != "aspect-ok"]
-    findings += _quality_findings(text, profile, index, lang)
+    aspects = _aspect_findings(text, profile, index, lang)
+    findings += [f for f in aspects if f.rule != "aspect-ok"]
+    findings += _quality_findings(text, profile, index, lang, aspects)
     findings += _match_findings(text, index, lang)
     findings += _name_findings(text, index, uindex, lang)
     findings += _against_findings(text, profile, index, lang)

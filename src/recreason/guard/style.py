@@ -112,8 +112,6 @@ def degeneration_problems(text: str, lang: Language) -> list[str]:
         out.append(f"degenerate: '{m.group(0)}' (broken grammar: a pasted phrase where a noun belongs)")
     if m := PROMPT_ECHO.search(t):
         out.append(f"degenerate: '{m.group(0).strip()}' (an echo of the prompt)")
-    if lang.spaced and has_han(t):
-        pass  # the language check names it
     return out
 
 
