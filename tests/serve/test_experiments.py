@@ -121,3 +121,14 @@ def test_missing_config_file_is_a_clear_error(tmp_path):
     with pytest.raises(FileNotFoundError, match="does not exist"):
         load_config(tmp_path / "none.toml")
     assert math.isclose(sum(v.weight for v in load_config(None).get(None).variants), 3)
+
+
+def test_the_report_never_fails_on_stored_data():
+    """More clicks than impressions, or clicks with no impression at all, made GET /v1/experiments 500
+    (a math domain error in the Wilson interval): the statistics now hold for any counts."""
+    from recreason.serve.experiments import Experiment, Variant, rate_stats, report
+
+    assert rate_stats(5, 2, None, 0.95)["rate"] == 1.0 and rate_stats(3, 0, (4, 1), 0.95)["rate"] is None
+    exp = Experiment(name="x", variants=[Variant(name="a", strategy="template"), Variant(name="b", strategy="llm")])
+    out = report(exp, {"a": {"impression": 2, "click": 7}, "b": {"click": 3, "unattributed_click": 4}})
+    assert out["variants"][0]["ctr"]["ci_high"] <= 1.0 and out["variants"][1]["unattributed"] == {"click": 4}

@@ -82,6 +82,17 @@ def test_counts_are_distinct_request_item_pairs_per_variant(store):
     assert store.counts("other") == {}
 
 
+def test_clicks_on_items_never_shown_are_counted_apart(store):
+    """A click for a pair the variant never showed (or showed in another variant) is stored but not counted."""
+    store.add_events([event("b-00001", request="r1", item="p1"), event("b-00002", "click", request="r1", item="p1"),
+                      event("b-00003", "click", request="r1", item="p9"),  # never shown
+                      event("b-00004", "purchase", request="r9", item="p1"),  # no such request
+                      event("b-00005", "click", variant="llm", request="r1", item="p1")])  # shown by template
+    assert store.counts("reasons") == {
+        "template": {"impression": 1, "click": 1, "unattributed_click": 1, "unattributed_purchase": 1},
+        "llm": {"unattributed_click": 1}}
+
+
 def test_reason_cache_upserts_and_loads_newest_first(store):
     r = Reason(text="续航长", language="zh", user_id="u1", item_id="p1", generator="llm",
                evidence=Evidence(item_facts=[Fact(key="电池", value="5500mAh")]))

@@ -157,6 +157,10 @@ def two_proportion_test(x1: int, n1: int, x2: int, n2: int) -> tuple[float | Non
 
 
 def rate_stats(successes: int, trials: int, control: tuple[int, int] | None, confidence: float) -> dict:
+    # never fails on any stored data: more successes than trials (an old store, a bug upstream) is capped
+    successes = max(0, min(successes, trials))
+    if control is not None:
+        control = (max(0, min(control[0], control[1])), control[1])
     low, high = wilson(successes, trials, confidence)
     out: dict[str, Any] = {"successes": successes, "rate": successes / trials if trials else None,
                            "ci_low": low, "ci_high": high, "lift": None, "z": None, "p_value": None}
@@ -181,6 +185,8 @@ def report(experiment: Experiment, counts: dict[str, dict[str, int]], confidence
             "variant": v.name, "strategy": v.strategy, "weight": v.weight, "control": is_control,
             "impressions": imps, "clicks": n.get("click", 0), "add_to_cart": n.get("add_to_cart", 0),
             "purchases": n.get("purchase", 0),
+            # events for items this variant never showed in that request: stored, not counted in the rates
+            "unattributed": {k.removeprefix("unattributed_"): v for k, v in n.items() if k.startswith("unattributed_")},
             "ctr": rate_stats(n.get("click", 0), imps,
                               None if is_control else (c.get("click", 0), c.get("impression", 0)), confidence),
             "cvr": rate_stats(n.get("purchase", 0), imps,

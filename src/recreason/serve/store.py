@@ -28,10 +28,13 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    case,
     create_engine,
     distinct,
     event,
+    exists,
     func,
+    literal,
     select,
 )
 from sqlalchemy.engine import Engine, make_url
@@ -210,15 +213,23 @@ class Store:
             return int(conn.scalar(select(func.count()).select_from(events)))
 
     def counts(self, experiment: str) -> dict[str, dict[str, int]]:
-        """variant -> event type -> distinct (request, item) pairs with that event."""
+        """variant -> event type -> distinct (request, item) pairs with that event. A click, cart or purchase
+        counts only on a pair the same variant showed (an impression with the same request and item); the
+        others are stored all the same and counted apart, as ``unattributed_<type>`` (a click on an item never
+        shown would otherwise give more clicks than impressions)."""
         pair = events.c.request_id + "|" + events.c.item_id
-        q = (select(events.c.variant, events.c.type, func.count(distinct(pair)))
+        shown = events.alias("shown")
+        was_shown = exists().where(shown.c.type == "impression", shown.c.experiment == events.c.experiment,
+                                   shown.c.variant == events.c.variant, shown.c.request_id == events.c.request_id,
+                                   shown.c.item_id == events.c.item_id)
+        attributed = case((events.c.type == "impression", literal(1)), (was_shown, literal(1)), else_=literal(0))
+        q = (select(events.c.variant, events.c.type, attributed.label("attributed"), func.count(distinct(pair)))
              .where(events.c.experiment == experiment)
-             .group_by(events.c.variant, events.c.type))
+             .group_by(events.c.variant, events.c.type, attributed))
         out: dict[str, dict[str, int]] = {}
         with self.engine.connect() as conn:
-            for variant, kind, n in conn.execute(q):
-                out.setdefault(variant, {})[kind] = int(n)
+            for variant, kind, ok, n in conn.execute(q):
+                out.setdefault(variant, {})[kind if ok else f"unattributed_{kind}"] = int(n)
         return out
 
     # -- reason cache -----------------------------------------------------------------------------

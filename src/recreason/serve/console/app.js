@@ -156,7 +156,8 @@ function renderTable(rep) {
     const lift = (x) => (x === null ? "–" : (x >= 0 ? "+" : "") + (100 * x).toFixed(1) + "%");
     const cells = [v.variant + (v.control ? " (control)" : ""), v.strategy, v.impressions, v.clicks, v.purchases,
       `${pct(v.ctr.rate)} [${pct(v.ctr.ci_low)}, ${pct(v.ctr.ci_high)}]`, lift(v.ctr.lift), p(v.ctr.p_value),
-      `${pct(v.cvr.rate)} [${pct(v.cvr.ci_low)}, ${pct(v.cvr.ci_high)}]`, lift(v.cvr.lift), p(v.cvr.p_value)];
+      `${pct(v.cvr.rate)} [${pct(v.cvr.ci_low)}, ${pct(v.cvr.ci_high)}]`, lift(v.cvr.lift), p(v.cvr.p_value),
+      Object.values(v.unattributed || {}).reduce((a, b) => a + b, 0)];
     for (const c of cells) tr.append(el("td", String(c)));
     body.append(tr);
   }
