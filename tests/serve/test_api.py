@@ -159,6 +159,19 @@ def test_events_are_idempotent_by_key(client, services):
     assert 'recreason_events_total{result="duplicate",type="click"} 1.0' in client.get("/metrics").text
 
 
+def test_a_key_reused_for_another_event_is_a_conflict(client, services):
+    """A retry repeats its event (stored once); another event under the same key is 409 and stores nothing."""
+    assert client.post("/v1/events", json={"events": [ev(key="reuse-key-01")]}, headers=EV).status_code == 201
+    other = {"events": [ev("click", key="reuse-key-02"), ev("purchase", key="reuse-key-01", item="p2")]}
+    r = client.post("/v1/events", json=other, headers=EV)
+    assert r.status_code == 409 and "reuse-key-01" in r.json()["detail"]
+    assert services.store.count_events() == 1  # nothing of the refused batch was stored
+    twice = {"events": [ev(key="reuse-key-03"), ev("click", key="reuse-key-03")]}  # within one batch
+    assert client.post("/v1/events", json=twice, headers=EV).status_code == 409
+    retry = client.post("/v1/events", json={"events": [ev(key="reuse-key-01")]}, headers=EV)
+    assert retry.status_code == 200 and retry.json() == {"stored": 0, "duplicates": 1}
+
+
 @pytest.mark.parametrize(("event", "fragment"), [
     ({"type": "like"}, "body.events.0.type: Input should be 'impression', 'click', 'add_to_cart' or 'purchase'"),
     ({"idempotency_key": "short"}, "body.events.0.idempotency_key"),

@@ -111,12 +111,26 @@ async def adhoc_reason(svc: Svc, body: s.ReasonIn) -> s.ReasonResponse:
     return s.ReasonResponse(user_id=body.user_id, item_id=body.item_id, reason=reason_out(served, withheld=True))
 
 
+def _reused_keys(svc: Services, batch: list[StoredEvent]) -> None:
+    """409 when an idempotency key comes with a payload other than the one it was first sent (or stored)
+    with: a retry repeats its event, another event needs another key. Nothing of the batch is stored."""
+    first: dict[str, StoredEvent] = {}
+    clash = [e.idempotency_key for e in batch if not first.setdefault(e.idempotency_key, e).same_as(e)]
+    stored = svc.store.stored_events(list(first))
+    clash += [k for k, e in first.items() if k in stored and not stored[k].same_as(e)]
+    if clash:
+        raise HTTPException(409, f"idempotency key(s) reused with a different event: {', '.join(sorted(set(clash))[:5])}"
+                                 " (a retry must repeat its event; send another event under a new key)")
+
+
 @router.post("/v1/events", response_model=s.EventAck, tags=["events"], dependencies=[Depends(event_key)],
              summary="Impressions, clicks, add-to-cart and purchases (acknowledged once durably stored)")
 async def post_events(svc: Svc, body: s.EventBatch, response: Response) -> s.EventAck:
     """Store a batch of events in one transaction. The response comes only after the commit (fsync'ed on
     SQLite); an event whose ``idempotency_key`` is already stored is counted as a duplicate and not stored
-    again, so a client may retry until it gets an answer."""
+    again, so a client may retry until it gets an answer. A key sent again with another event (another type,
+    item, request, user, experiment, variant or scene) is refused with 409, and nothing of that batch is
+    stored."""
     batch = []
     for e in body.events:
         try:
@@ -127,6 +141,7 @@ async def post_events(svc: Svc, body: s.EventBatch, response: Response) -> s.Eve
                                  request_id=e.request_id,
                                  user_id=e.user_id, item_id=e.item_id, experiment=e.experiment,
                                  variant=e.variant, scene=e.scene, client_ts=e.timestamp))
+    await asyncio.to_thread(_reused_keys, svc, batch)  # an indexed read, off the event loop
     new = await asyncio.wrap_future(svc.store.submit_events(batch))
     for e, fresh in zip(body.events, new, strict=True):
         svc.metrics.events.labels(e.type, "stored" if fresh else "duplicate").inc()

@@ -84,6 +84,11 @@ class StoredEvent:
     scene: str | None = None
     client_ts: float | None = None
 
+    def same_as(self, other: StoredEvent) -> bool:
+        """The same event: every field but the client's clock (a retry may stamp a new time)."""
+        return all(getattr(self, f) == getattr(other, f) for f in
+                   ("idempotency_key", "type", "request_id", "user_id", "item_id", "experiment", "variant", "scene"))
+
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur = dbapi_conn.cursor()
@@ -207,6 +212,17 @@ class Store:
     def event_keys(self) -> set[str]:
         with self.engine.connect() as conn:
             return set(conn.scalars(select(events.c.idempotency_key)))
+
+    def stored_events(self, keys: Sequence[str]) -> dict[str, StoredEvent]:
+        """The stored events with these idempotency keys."""
+        cols = [events.c[f] for f in StoredEvent.__dataclass_fields__]
+        out: dict[str, StoredEvent] = {}
+        with self.engine.connect() as conn:
+            for start in range(0, len(keys), 500):
+                q = select(*cols).where(events.c.idempotency_key.in_(list(keys)[start:start + 500]))
+                for row in conn.execute(q):
+                    out[row.idempotency_key] = StoredEvent(**row._mapping)
+        return out
 
     def count_events(self) -> int:
         with self.engine.connect() as conn:
