@@ -100,6 +100,11 @@ class BodyLimit:
                 raise
 
 
+#: the HTTP methods a metric label may name; any other method name a client invents counts as "other", so
+#: /metrics cannot be grown without bound ("FOO1", "FOO2" … each a new series)
+METHODS = frozenset(("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"))
+
+
 def route_template(route) -> str | None:
     """The route's path without convertors ("/v1/users/{user_id}/recommendations", not "{user_id:path}")."""
     return getattr(route, "path_format", None) or getattr(route, "path", None)
@@ -128,7 +133,8 @@ class AccessLog:
             route = scope.get("route")
             template = route_template(route) or ("/console" if scope["path"].startswith("/console")
                                                  else "unmatched")
-            self.metrics.requests.labels(scope["method"], template, str(status[0])).observe(seconds)
+            method = scope["method"] if scope["method"] in METHODS else "other"  # labels from a fixed set only
+            self.metrics.requests.labels(method, template, str(status[0])).observe(seconds)
             user = (scope.get("path_params") or {}).get("user_id")
-            log.info("%s %s %d %.1fms%s", scope["method"], template, status[0], seconds * 1000,
+            log.info("%s %s %d %.1fms%s", method, template, status[0], seconds * 1000,
                      f" user#{pseudonym(user)}" if user else "")
