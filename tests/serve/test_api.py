@@ -300,3 +300,15 @@ def test_invented_http_methods_do_not_grow_the_metrics(client):
         client.request(f"FOO{n}", "/healthz")
     text = client.get("/metrics").text
     assert "FOO" not in text and 'method="other"' in text
+
+
+def test_adhoc_text_is_stripped_of_controls_and_capped(client):
+    """A NUL, a right-to-left override or a 60,000-character value never reaches the reason."""
+    item = {"title": "Trail\u202eChair\x00", "attributes": {"weight": "0.9 kg\u2066", "note": "x" * 60_000}}
+    r = client.post("/v1/reasons", json={"interests": "hiking\x07", "item": item})
+    assert r.status_code == 422 and "attributes" in r.text  # the long value is refused, named
+    item["attributes"]["note"] = "light"
+    r = client.post("/v1/reasons", json={"interests": "hiking\x07", "item": item})
+    assert r.status_code == 200, r.text
+    text = r.json()["reason"]["text"]
+    assert not any(c in text for c in ("\x00", "\x07", "\u202e", "\u2066")) and "TrailChair" in text

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from recreason.data.schema import IdStr, ServedEvent
 from recreason.reasons.base import Evidence
+from recreason.text.untrusted import strip_controls
 
 #: User and item ids follow the data's id rule (``recreason.data.schema.IdStr``): any id a workspace
 #: holds can be requested. Scenes are short labels (the events table stores 64 characters).
@@ -51,15 +52,22 @@ class Recommendations(BaseModel):
     items: list[RecommendedItem]
 
 
+#: free text from a client: control and bidi-override characters stripped (recreason.text.untrusted), then
+#: capped; an attribute value of 60,000 characters or a NUL never reaches a prompt or a reason
+Short = Annotated[str, AfterValidator(strip_controls), StringConstraints(max_length=100)]
+Value = Annotated[str, AfterValidator(strip_controls), StringConstraints(max_length=500)]
+
+
 class ItemIn(Strict):
     """An item not (necessarily) in the catalog: its attributes as the seed's example gives them."""
 
-    title: str = Field(min_length=1, max_length=200)
-    category: list[str] = Field(default_factory=list, max_length=8)
-    attributes: dict[str, str | list[str]] = Field(default_factory=dict, max_length=50)
-    brand: str | None = Field(default=None, max_length=100)
+    title: Annotated[str, AfterValidator(strip_controls), StringConstraints(min_length=1, max_length=200)]
+    category: list[Short] = Field(default_factory=list, max_length=8)
+    attributes: dict[Short, Value | Annotated[list[Value], Field(max_length=20)]] = Field(default_factory=dict,
+                                                                                         max_length=50)
+    brand: Short | None = None
     price: float | None = Field(default=None, ge=0, allow_inf_nan=False)
-    description: str | None = Field(default=None, max_length=2000)
+    description: Annotated[str, AfterValidator(strip_controls), StringConstraints(max_length=2000)] | None = None
     language: Lang | None = None
 
 
@@ -67,7 +75,8 @@ class ReasonIn(Strict):
     """Who (a user id, or interests as text) and what (an item id, or the item's attributes)."""
 
     user_id: IdStr | None = None
-    interests: str | list[str] | None = Field(default=None, description="e.g. 喜欢购买电子产品")
+    interests: Annotated[str, AfterValidator(strip_controls)] | list[Annotated[str, AfterValidator(strip_controls)]] | None = \
+        Field(default=None, description="e.g. 喜欢购买电子产品")
     item_id: IdStr | None = None
     item: ItemIn | None = None
     lang: Lang | None = None

@@ -36,3 +36,13 @@ def without_instructions(text: str | None) -> str:
     kept, _ = split_instructions(text)
     joiner = "" if not any(" " in s for s in kept) and re.search(r"[\u4e00-\u9fff]", text) else " "
     return joiner.join(kept)
+
+
+#: control characters (NUL and the C0/C1 ranges), and the bidirectional overrides and isolates that can make
+#: shown text read otherwise than it is stored (U+202A–U+202E, U+2066–U+2069, U+200E, U+200F, U+061C)
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
+
+
+def strip_controls(text: str) -> str:
+    """``text`` without control and bidirectional-override characters; tabs and newlines become spaces."""
+    return _CONTROLS.sub("", text.replace("\t", " ").replace("\r", " ").replace("\n", " "))
