@@ -312,3 +312,16 @@ def test_adhoc_text_is_stripped_of_controls_and_capped(client):
     assert r.status_code == 200, r.text
     text = r.json()["reason"]["text"]
     assert not any(c in text for c in ("\x00", "\x07", "\u202e", "\u2066")) and "TrailChair" in text
+
+
+def test_profile_evidence_needs_an_admin_key(client):
+    """A user's profile signals and the guard's notes that quote them are personal data: anonymous callers get
+    the reason without them, an admin key sees them; interests a caller sends itself come back to it."""
+    anon = client.get("/v1/users/u_zh/recommendations", params={"k": 2}).json()["items"]
+    admin = client.get("/v1/users/u_zh/recommendations", params={"k": 2}, headers=AD).json()["items"]
+    shown = [(a["reason"], b["reason"]) for a, b in zip(anon, admin) if a["reason"]]
+    assert shown and all(a["evidence"]["user_signals"] == [] for a, _ in shown)
+    assert not any(n.startswith("guard:") for a, _ in shown for n in a["notes"])
+    assert any(b["evidence"]["user_signals"] for _, b in shown)
+    by_id = client.post("/v1/reasons", json={"user_id": "u_zh", "item_id": "p2"}).json()["reason"]
+    assert by_id["evidence"]["user_signals"] == []

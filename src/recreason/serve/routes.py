@@ -16,7 +16,7 @@ from recreason.reasons.base import ReasonRequest
 from recreason.serve import schemas as s
 from recreason.serve.experiments import Variant, report
 from recreason.serve.reasons import Served
-from recreason.serve.security import admin_key, event_key
+from recreason.serve.security import admin_key, event_key, may_read_profiles
 from recreason.serve.services import Services
 from recreason.serve.store import StoredEvent
 
@@ -33,13 +33,18 @@ UserId = Annotated[IdStr, Path(description="the user's id, percent-encoded (unkn
 router = APIRouter()
 
 
-def reason_out(served: Served | None, withheld: bool = False) -> s.ReasonOut | None:
+def reason_out(served: Served | None, withheld: bool = False, personal: bool = True) -> s.ReasonOut | None:
     """The reason as the API shows it; a reason the guard withheld (no candidate passed its checks) is no
     reason in a list (``None``: the item is shown without one), and an empty text with its notes when it was
     asked for by itself (``withheld=True``)."""
     if served is None or (served.reason.path == "withheld" and not withheld):
         return None
     r = served.reason
+    if not personal:  # personal data stays behind keys: no profile signals, no guard notes (they quote the text)
+        notes = [n for n in r.notes if not n.startswith("guard:")]
+        return s.ReasonOut(text=r.text, language=r.language, generator=r.generator, path=r.path,
+                           source=served.source, evidence=r.evidence.model_copy(update={"user_signals": []}),
+                           notes=notes)
     return s.ReasonOut(text=r.text, language=r.language, generator=r.generator, path=r.path, source=served.source,
                        evidence=r.evidence, notes=r.notes)
 
@@ -54,9 +59,11 @@ async def recommendations(
                                        description="where the list is shown, e.g. home")] = None,
     experiment: Annotated[str | None, Query(pattern=r"^[A-Za-z0-9_.\-]{1,64}$",
                                             description="default: the configured default experiment")] = None,
+    personal: Annotated[bool, Depends(may_read_profiles)] = False,
 ) -> s.Recommendations:
     """Ranked items with a reason each (its text, evidence, the generator that wrote it) and the experiment
-    variant the user is assigned to; post events with the returned ``request_id`` and ``variant``."""
+    variant the user is assigned to; post events with the returned ``request_id`` and ``variant``. The user
+    signals a reason cites (and the guard's notes) come only with an admin key."""
     if k > svc.settings.max_k:
         raise HTTPException(422, f"k must be at most {svc.settings.max_k}")
     try:
@@ -68,7 +75,7 @@ async def recommendations(
     requests = svc.requests(user_id, [i for i, _ in items], lang, scene)
     served = await svc.reasons.get(variant, requests)
     out = [s.RecommendedItem(rank=n + 1, item_id=item_id, score=score, title=svc.profiles.item(item_id).title,
-                             reason=reason_out(r))
+                             reason=reason_out(r, personal=personal))
            for n, ((item_id, score), r) in enumerate(zip(items, served, strict=True))]
     return s.Recommendations(request_id=uuid.uuid4().hex, user_id=user_id, experiment=exp.name,
                              variant=variant.name, strategy=variant.strategy, source=source, lang=lang,
@@ -97,7 +104,8 @@ def _adhoc_request(svc: Services, body: s.ReasonIn) -> ReasonRequest:
 
 @router.post("/v1/reasons", response_model=s.ReasonResponse, tags=["reasons"],
              summary="A reason for an ad-hoc (user or interests, item or attributes) pair")
-async def adhoc_reason(svc: Svc, body: s.ReasonIn) -> s.ReasonResponse:
+async def adhoc_reason(svc: Svc, body: s.ReasonIn,
+                       personal: Annotated[bool, Depends(may_read_profiles)] = False) -> s.ReasonResponse:
     """The seed's example is one request: ``{"interests": "喜欢购买电子产品", "item": {"title": "最新款智能手机",
     "attributes": {"处理器": "…", "屏幕": "…"}}}``. A slow generator runs under the server's timeout and the
     template reason is served if it does not answer in time."""
@@ -108,7 +116,10 @@ async def adhoc_reason(svc: Svc, body: s.ReasonIn) -> s.ReasonResponse:
                                  f"{', '.join(sorted(variants))}")
     request = _adhoc_request(svc, body)
     served = (await svc.reasons.get(variants[body.generator], [request]))[0]
-    return s.ReasonResponse(user_id=body.user_id, item_id=body.item_id, reason=reason_out(served, withheld=True))
+    # a stored user's profile is personal data; interests the caller sent are the caller's own
+    mine = personal or body.user_id is None
+    return s.ReasonResponse(user_id=body.user_id, item_id=body.item_id,
+                            reason=reason_out(served, withheld=True, personal=mine))
 
 
 def _reused_keys(svc: Services, batch: list[StoredEvent]) -> None:

@@ -49,6 +49,13 @@ async def admin_key(request: Request, key: str | None = Security(api_key_header)
     _check(key, request.app.state.settings.admin_keys, "admin")
 
 
+async def may_read_profiles(request: Request, key: str | None = Security(api_key_header)) -> bool:
+    """Whether the caller may see what a user's profile holds (the user signals a reason cites, the guard's
+    notes that quote them): admin keys only. Anyone else gets the reason without them."""
+    allowed = request.app.state.settings.admin_keys
+    return bool(key) and any(hmac.compare_digest(key.encode(), k.encode()) for k in allowed)
+
+
 async def _send_json(send, status: int, body: dict) -> None:
     data = json.dumps(body).encode()
     await send({"type": "http.response.start", "status": status,
