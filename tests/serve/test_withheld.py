@@ -21,3 +21,4 @@ def test_a_withheld_reason_is_no_reason_in_a_list():
 def test_a_withheld_reason_asked_for_alone_says_so():
     out = reason_out(_served("withheld"), withheld=True)
     assert out.path == "withheld" and out.text == "" and out.notes
+

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+from pathlib import Path
 
 from recreason.serve.settings import Settings
 
@@ -20,6 +21,23 @@ def check(settings: Settings) -> None:
         raise FileNotFoundError(f"experiments file {settings.experiments} does not exist")
 
 
+def write_keys(keys: dict[str, str], path: Path) -> Path:
+    """``NAME=value`` lines in ``path`` created with mode 600 (a temporary file when the workspace is read-only)."""
+    import os
+    import tempfile
+
+    text = "".join(f"{k}={v}\n" for k, v in keys.items())
+    try:
+        path.unlink(missing_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except OSError:
+        fd, name = tempfile.mkstemp(prefix="recreason-keys-", suffix=".env")  # mode 600 as well
+        path = Path(name)
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write(text)
+    return path
+
+
 def run(settings: Settings, host: str = "127.0.0.1", port: int = 8000, log_level: str = "info",
         echo=print) -> None:
     """Serve the API and console until stopped. Keys missing from the settings are made for this run."""
@@ -28,11 +46,15 @@ def run(settings: Settings, host: str = "127.0.0.1", port: int = 8000, log_level
     from recreason.serve.app import create_app
 
     check(settings)
+    made = {}
     for field, env in (("event_keys", "RECREASON_EVENT_KEYS"), ("admin_keys", "RECREASON_ADMIN_KEYS")):
         if not getattr(settings, field):
             key = secrets.token_urlsafe(18)
             setattr(settings, field, [key])
-            echo(f"{env} not set; key for this run: {key}")
+            made[env] = key
+    if made:  # a key is a secret: into a file only its owner can read, never onto the terminal or into logs
+        path = write_keys(made, Path(settings.workspace) / "serve-keys.env")
+        echo(f"{', '.join(made)} not set; keys for this run are in {path} (readable by you only)")
     logging.basicConfig(level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     echo(f"serving {settings.workspace} at http://{host}:{port}/  (console /console/, schema /openapi.json)")
     uvicorn.run(create_app(settings), host=host, port=port, access_log=False, log_level=log_level,
