@@ -208,5 +208,7 @@ async def healthz(svc: Svc) -> s.Health:
 
 @router.get("/metrics", tags=["operations"], summary="Prometheus metrics", response_class=Response)
 async def metrics(svc: Svc) -> Response:
-    return Response(svc.metrics.render(), media_type="text/plain; version=0.0.4; charset=utf-8")
+    # rendered in a worker thread: a large scrape never holds the event loop (and /healthz) while it runs
+    text = await asyncio.to_thread(svc.metrics.render)
+    return Response(text, media_type="text/plain; version=0.0.4; charset=utf-8")
 
