@@ -31,6 +31,8 @@ class Settings(BaseSettings):
     llm_queue: int = Field(default=4, ge=0, description="LLM jobs allowed to wait; beyond: template at once.")
     max_body_bytes: int = Field(default=64 * 1024, ge=1024, description="Largest request body accepted.")
     max_k: int = Field(default=50, ge=1, description="Largest k a client may ask for.")
+    max_connections: int = Field(default=512, ge=1, description="Open connections and requests served at once; "
+                                 "beyond: 503 at once (slow clients cannot hold every socket).")
     cache_size: int = Field(default=200_000, ge=0, description="Reasons kept in memory.")
     profile_cache_size: int = Field(default=20_000, ge=0, description="User profiles kept in memory.")
     precompute_users: int = Field(default=0, ge=0, description="Most active users whose top-k is precomputed at start.")
