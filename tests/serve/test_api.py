@@ -325,3 +325,21 @@ def test_profile_evidence_needs_an_admin_key(client):
     assert any(b["evidence"]["user_signals"] for _, b in shown)
     by_id = client.post("/v1/reasons", json={"user_id": "u_zh", "item_id": "p2"}).json()["reason"]
     assert by_id["evidence"]["user_signals"] == []
+
+
+def test_llm_reasons_are_rate_limited_per_caller(tmp_path):
+    """Anyone could run the LLM through /v1/reasons: a caller gets llm_rate_per_minute, then 429 with Retry-After;
+    the template is not limited, and another caller has its own budget."""
+    from fastapi.testclient import TestClient
+
+    from recreason.serve.app import create_app
+
+    svc = make_services(tmp_path / "rl", {"template": FakeGenerator("template"), "llm": FakeGenerator("llm")},
+                        llm_rate_per_minute=2)
+    body = {"user_id": "u_en", "item_id": "e1", "generator": "llm"}
+    with TestClient(create_app(services=svc)) as c:
+        assert [c.post("/v1/reasons", json=body).status_code for _ in range(2)] == [200, 200]
+        r = c.post("/v1/reasons", json=body)
+        assert r.status_code == 429 and int(r.headers["Retry-After"]) >= 1
+        assert c.post("/v1/reasons", json={**body, "generator": "template"}).status_code == 200
+        assert c.post("/v1/reasons", json=body, headers={"X-API-Key": "someone-else"}).status_code == 200

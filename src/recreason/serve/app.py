@@ -22,7 +22,7 @@ from fastapi.staticfiles import StaticFiles
 from recreason import __version__
 from recreason.serve.metrics import Metrics
 from recreason.serve.routes import router
-from recreason.serve.security import AccessLog, BodyLimit, route_template
+from recreason.serve.security import AccessLog, BodyLimit, RateLimit, route_template
 from recreason.serve.services import Services
 from recreason.serve.settings import Settings
 
@@ -90,6 +90,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app = FastAPI(title="recreason", version=__version__, description=DESCRIPTION, lifespan=lifespan,
                   docs_url=None, redoc_url=None)
     app.state.settings = settings
+    app.state.llm_rate = RateLimit(settings.llm_rate_per_minute)  # per caller, on LLM-written ad-hoc reasons
     if services is not None:
         app.state.services = services
     app.include_router(router)

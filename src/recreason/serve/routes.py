@@ -16,7 +16,7 @@ from recreason.reasons.base import ReasonRequest
 from recreason.serve import schemas as s
 from recreason.serve.experiments import Variant, report
 from recreason.serve.reasons import Served
-from recreason.serve.security import admin_key, event_key, may_read_profiles
+from recreason.serve.security import admin_key, caller, event_key, may_read_profiles
 from recreason.serve.services import Services
 from recreason.serve.store import StoredEvent
 
@@ -104,7 +104,7 @@ def _adhoc_request(svc: Services, body: s.ReasonIn) -> ReasonRequest:
 
 @router.post("/v1/reasons", response_model=s.ReasonResponse, tags=["reasons"],
              summary="A reason for an ad-hoc (user or interests, item or attributes) pair")
-async def adhoc_reason(svc: Svc, body: s.ReasonIn,
+async def adhoc_reason(svc: Svc, body: s.ReasonIn, request: Request,
                        personal: Annotated[bool, Depends(may_read_profiles)] = False) -> s.ReasonResponse:
     """The seed's example is one request: ``{"interests": "喜欢购买电子产品", "item": {"title": "最新款智能手机",
     "attributes": {"处理器": "…", "屏幕": "…"}}}``. A slow generator runs under the server's timeout and the
@@ -114,8 +114,13 @@ async def adhoc_reason(svc: Svc, body: s.ReasonIn,
     if body.generator not in variants:
         raise HTTPException(422, f"generator {body.generator!r} is not served here; choose one of "
                                  f"{', '.join(sorted(variants))}")
-    request = _adhoc_request(svc, body)
-    served = (await svc.reasons.get(variants[body.generator], [request]))[0]
+    if variants[body.generator].strategy != "template":  # anyone may call this: the LLM is rate limited
+        wait = request.app.state.llm_rate.take(caller(request))
+        if wait:
+            raise HTTPException(429, f"too many {body.generator} reasons; try again in {wait:.0f} s",
+                                headers={"Retry-After": str(max(1, round(wait)))})
+    wanted = _adhoc_request(svc, body)
+    served = (await svc.reasons.get(variants[body.generator], [wanted]))[0]
     # a stored user's profile is personal data; interests the caller sent are the caller's own
     mine = personal or body.user_id is None
     return s.ReasonResponse(user_id=body.user_id, item_id=body.item_id,

@@ -17,6 +17,7 @@ import hmac
 import json
 import logging
 import secrets
+import threading
 import time
 
 from fastapi import HTTPException, Request, Security
@@ -145,3 +146,35 @@ class AccessLog:
             user = (scope.get("path_params") or {}).get("user_id")
             log.info("%s %s %d %.1fms%s", method, template, status[0], seconds * 1000,
                      f" user#{pseudonym(user)}" if user else "")
+
+
+class RateLimit:
+    """A token bucket per caller (its API key, else its address): ``per_minute`` requests a minute on average,
+    bursts up to ``per_minute``. ``take(who)`` is 0 when the request may run, else the seconds to wait."""
+
+    def __init__(self, per_minute: int):
+        self.rate, self.capacity = per_minute / 60.0, float(per_minute)
+        self._buckets: dict[str, tuple[float, float]] = {}
+        self._lock = threading.Lock()
+
+    def take(self, who: str) -> float:
+        now = time.monotonic()
+        with self._lock:
+            tokens, last = self._buckets.get(who, (self.capacity, now))
+            tokens = min(self.capacity, tokens + (now - last) * self.rate)
+            if tokens >= 1.0:
+                self._buckets[who] = (tokens - 1.0, now)
+                if len(self._buckets) > 100_000:  # bounded: forget the longest idle callers
+                    for k in sorted(self._buckets, key=lambda k: self._buckets[k][1])[:50_000]:
+                        del self._buckets[k]
+                return 0.0
+            self._buckets[who] = (tokens, now)
+            return (1.0 - tokens) / self.rate
+
+
+def caller(request: Request) -> str:
+    """Who is asking, for rate limits: a hash of the API key when there is one, else the client's address."""
+    key = request.headers.get("x-api-key")
+    if key:
+        return "key:" + hashlib.sha256(key.encode()).hexdigest()[:16]
+    return "addr:" + (request.client.host if request.client else "unknown")

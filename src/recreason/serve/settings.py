@@ -31,6 +31,8 @@ class Settings(BaseSettings):
     llm_queue: int = Field(default=4, ge=0, description="LLM jobs allowed to wait; beyond: template at once.")
     max_body_bytes: int = Field(default=64 * 1024, ge=1024, description="Largest request body accepted.")
     max_k: int = Field(default=50, ge=1, description="Largest k a client may ask for.")
+    llm_rate_per_minute: int = Field(default=60, ge=1, description="LLM-written ad-hoc reasons (POST /v1/reasons) a "
+                                     "caller (API key, else address) may ask for a minute; beyond: 429.")
     max_connections: int = Field(default=512, ge=1, description="Open connections and requests served at once; "
                                  "beyond: 503 at once (slow clients cannot hold every socket).")
     cache_size: int = Field(default=200_000, ge=0, description="Reasons kept in memory.")
