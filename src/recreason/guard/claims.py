@@ -376,9 +376,10 @@ def _user_findings(text: str, item: GroundingIndex, user: UserIndex | None, lang
                 continue  # "fans of Japanese ...", "a taste for mystery": the item's own text says so
             words = [w for w in EN_WORD.findall(taste.lower()) if w not in EN_STOP_TASTE and len(w) > 2]
             words = [w for w in words if w not in _en_positive() or w not in EN_GENERIC][:3]
-            if not words or _user_supports(user, words) or any(item.has_word(stem(w)) for w in words[:1]) and \
-                    user is not None and not user.text.strip():
+            if not words or _user_supports(user, words):
                 continue
+            if user is not None and not user.text.strip() and item.has_word(stem(words[0])):
+                continue  # a user with an empty profile: a taste the item itself offers is no invented claim
             out.append(Finding("user", m.group(0).strip(), "unsupported",
                                f"the user's profile does not show {taste.strip()!r}", m.start(), m.end()))
         for m in EN_USER_REACTION.finditer(text):
@@ -460,8 +461,6 @@ def _against_findings(text: str, item: ItemProfile, index: GroundingIndex, lang:
             continue  # "Cold War", "a slow burn": the item's own description, no judgement of ours
         asp = _aspect_of(item, a.feature)
         if asp is not None and (asp.negative > asp.positive or any(a.opinion in o for o in asp.opinions)):
-            continue
-        if asp is None and (index.mentions(a.opinion) and index.mentions(a.feature)):
             continue
         verdict: Verdict = "contradicted" if asp is not None else "unsupported"
         why = (f"the item's reviews on {asp.feature!r} are mostly positive" if asp is not None

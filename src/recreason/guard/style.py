@@ -52,9 +52,6 @@ BROKEN_EN = re.compile(r"\b(?:it offers|it brings|for its|because of its|it has|
                        + "|".join(sorted(EN.not_noun_starts)) + r")\b", re.IGNORECASE)
 PROMPT_ECHO = re.compile(r"(?:^|\n|\s)(?:user|item|reason|attributes|profile|interests|用户|商品|理由|属性)\s*[:：]",
                          re.IGNORECASE)
-RAW_KEYS = BOOKKEEPING_KEYS
-
-
 def stance_problems(text: str, item: ItemProfile, lang: Language) -> list[str]:
     out = []
     named = text.replace(item.title, "它") if item.title else text  # the item's own name is no judgement
@@ -127,7 +124,7 @@ def fluency_problems(text: str, item: ItemProfile, lang: Language) -> list[str]:
         k = key.lower().strip()
         if not k or k in title:
             continue
-        if k in RAW_KEYS or "_" in k:
+        if k in BOOKKEEPING_KEYS or "_" in k:
             if re.search(rf"(?<![\w]){re.escape(k)}(?![\w])", low):
                 out.append(f"raw_key: '{key}' (a raw attribute key in prose)")
             continue

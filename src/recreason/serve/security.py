@@ -34,10 +34,15 @@ def pseudonym(user_id: str) -> str:
     return hmac.new(_PSEUDONYM_KEY, user_id.encode("utf-8"), hashlib.sha256).hexdigest()[:10]
 
 
+def _allowed(key: str | None, allowed: list[str]) -> bool:
+    """``key`` is one of ``allowed`` (compared in constant time)."""
+    return bool(key) and any(hmac.compare_digest(key.encode(), k.encode()) for k in allowed)
+
+
 def _check(key: str | None, allowed: list[str], what: str) -> None:
     if not key:
         raise HTTPException(401, f"missing X-API-Key header ({what} key required)")
-    if not any(hmac.compare_digest(key.encode(), k.encode()) for k in allowed):
+    if not _allowed(key, allowed):
         raise HTTPException(403, f"this API key may not use {what} endpoints")
 
 
@@ -53,8 +58,7 @@ async def admin_key(request: Request, key: str | None = Security(api_key_header)
 async def may_read_profiles(request: Request, key: str | None = Security(api_key_header)) -> bool:
     """Whether the caller may see what a user's profile holds (the user signals a reason cites, the guard's
     notes that quote them): admin keys only. Anyone else gets the reason without them."""
-    allowed = request.app.state.settings.admin_keys
-    return bool(key) and any(hmac.compare_digest(key.encode(), k.encode()) for k in allowed)
+    return _allowed(key, request.app.state.settings.admin_keys)
 
 
 async def _send_json(send, status: int, body: dict) -> None:

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
+from recreason.aspects import extract
+from recreason.data.schema import LABEL_KEYS
 from recreason.text import Language, language
 
 #: reviewers' superlatives ("best", "greatest", "perfect", 最好, 第一): absolute terms in a reason
@@ -22,8 +24,6 @@ def _negative(feature: str, opinion: str, lang) -> bool:
     """A complaint among an aspect's frequent opinions ("小" of 房间, "not flattering" of fit): a reason
     speaks for the item, so the template never repeats one. The aspect miner reads the pair as it reads a
     review ("房间小", "fit not flattering")."""
-    from recreason.aspects import extract
-
     text = f"{feature}{opinion}" if not lang.spaced else f"the {feature} is {opinion}"
     return opinion.lower().startswith(("not ", "不", "没")) or any(a.sentiment < 0 for a in extract(text, lang))
 
@@ -59,8 +59,6 @@ class Templates:
     def fact(self, key: str, value: str) -> str:
         """An attribute value as it reads in a reason: "battery life about 2 days" / 续航约2天; the value alone
         under a key that only labels selling points ("feature")."""
-        from recreason.data.schema import LABEL_KEYS
-
         if key.strip().lower() in LABEL_KEYS:
             return str(value)
         return self.value.format(key=self.lang.inline_label(key), value=value)
