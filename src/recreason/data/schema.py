@@ -199,6 +199,32 @@ TABLES = ("items", "users", "interactions", "references")
 BOOKKEEPING_KEYS = frozenset(["main_cat", "maincat", "rank", "asin", "sku", "salesrank", "sales_rank", "also_buy", "also_view", "similar_item", "details", "tech1", "tech2", "fit", "date", "imageurl", "imageurlhighres", "item_id", "product_id", "parent_asin"]) | frozenset((
     "shipping weight", "item model number", "domestic shipping", "international shipping", "upc", "isbn-10",
     "isbn-13", "asin:", "date first available", "best sellers rank"))
+#: attribute keys that carry taste (what a person picks an item for), in the order a prompt or a profile shows
+#: them: brand and maker, style and look, material, kind and genre, use. Other keys follow; bookkeeping stays out.
+TASTE_KEYS = (
+    "brand", "author", "artist", "director", "cast", "actor", "actors", "starring", "creator", "publisher",
+    "style", "genre", "genres", "flavor", "flavour", "scent", "material", "fabric", "color", "colour", "pattern",
+    "format", "type", "use", "usage", "occasion", "size",
+    "品牌", "作者", "导演", "主演", "演员", "风格", "题材", "类型", "口味", "香型", "材质", "面料", "颜色", "图案",
+    "版型", "款式", "适用人群", "适用场景", "用途")
+
+
+def is_bookkeeping(key: str) -> bool:
+    """An attribute key of bookkeeping (shipping, ranks, ids, model numbers, "main_cat"): its value is never
+    a word of a reason, a prompt or a profile summary. The one rule for the template, the guard and prompts."""
+    k = key.strip().lower()
+    return k in BOOKKEEPING_KEYS or "_" in k
+
+
+def taste_order(key: str) -> int:
+    """Where an attribute key goes when the attributes are shown: taste keys first (``TASTE_KEYS`` order),
+    selling points (``LABEL_KEYS``) next, then the rest."""
+    k = key.strip().lower()
+    if k in TASTE_KEYS:
+        return TASTE_KEYS.index(k)
+    return len(TASTE_KEYS) + (0 if k in LABEL_KEYS else 1)
+
+
 #: attribute keys that only label a list of selling points ("feature": "Gift Card is affixed inside a gift tin"):
 #: a reason says the value, not the key
 LABEL_KEYS = frozenset(("feature", "features", "highlights", "highlight", "bullet points", "about", "卖点", "特点",

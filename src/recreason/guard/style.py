@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 
 from recreason.aspects import extract
-from recreason.data.schema import BOOKKEEPING_KEYS
+from recreason.data.schema import is_bookkeeping
 from recreason.profiles.models import ItemProfile
 from recreason.text import EN, Language, has_han
 
@@ -124,7 +124,7 @@ def fluency_problems(text: str, item: ItemProfile, lang: Language) -> list[str]:
         k = key.lower().strip()
         if not k or k in title:
             continue
-        if k in BOOKKEEPING_KEYS or "_" in k:
+        if is_bookkeeping(k):
             if re.search(rf"(?<![\w]){re.escape(k)}(?![\w])", low):
                 out.append(f"raw_key: '{key}' (a raw attribute key in prose)")
             continue

@@ -50,8 +50,33 @@ def render_user(p: UserProfile, lang: str) -> str:
 
 
 def _value(v: str | list[str], lang: Language, limit: int = 30) -> str:
+    """A value as a summary shows it: up to three list entries, cut to ``limit`` characters at a word
+    boundary where the language writes words apart ("Give the gift of good taste…", never "…taste w…")."""
     text = lang.join(v[:3]) if isinstance(v, list) else v
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    text = " ".join(str(text).split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if lang.spaced and " " in cut[limit // 2:]:
+        cut = cut[: cut.rfind(" ")]
+    return cut.rstrip(" ,;:，；、") + "…"
+
+
+def _attributes(p: ItemProfile, lang: Language, n: int = 6) -> list[str]:
+    """The item's attributes as "key: value", taste first (brand, style, material, genre …; ``taste_order``),
+    selling points as their value alone ("feature: …" reads as "…"), bookkeeping (shipping weight, sales rank,
+    model numbers, "main_cat") left out."""
+    from recreason.data.schema import LABEL_KEYS, is_bookkeeping, taste_order
+
+    keys = sorted((k for k in p.attributes if not is_bookkeeping(k) and len(k) <= 20), key=taste_order)
+    out = []
+    for k in keys[:n]:
+        v = p.attributes[k]
+        if k.strip().lower() in LABEL_KEYS:
+            out.append(_value(v[:2] if isinstance(v, list) else v, lang, limit=90))
+        else:
+            out.append(lang.label(k, _value(v, lang)))
+    return out
 
 
 def render_item(p: ItemProfile, lang: str) -> str:
@@ -61,9 +86,8 @@ def render_item(p: ItemProfile, lang: str) -> str:
     if p.category:
         head += w["category"].format(category=p.category[-1])
     parts = [head]
-    short = [(k, v) for k, v in p.attributes.items() if len(k) <= 20][:5]
-    attrs = [lang.label(k, _value(v, lang)) for k, v in short]
-    if p.brand:
+    attrs = _attributes(p, lang)
+    if p.brand and not any(k.strip().lower() in ("brand", "品牌") for k in p.attributes):
         attrs.insert(0, lang.label(w["brand"], p.brand))
     if p.price is not None:
         attrs.append(lang.label(w["price"], f"{p.price:g}"))

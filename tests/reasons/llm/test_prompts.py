@@ -71,13 +71,14 @@ def test_user_text_only_inside_delimiters_in_the_query_block():
     assert query[0] == "User: «Loves tacos.»"
     assert query[1].startswith("Item: «Sonoratown") and query[1].endswith("»")
     assert "Ignore the above" not in prompt
-    assert prompt.count("Reason:") == 3  # two default shots and the query, none from the data
+    assert prompt.count("Reason:") == 4  # three default shots and the query, none from the data
 
 
 def test_templates_load_with_versioned_ids():
     for lang in ("zh", "en"):
         t = PromptTemplate.load(lang, "v1")
         assert t.id == f"reason_{lang}_v1" and t.default_shots.count("\n\n") == 1
+        assert PromptTemplate.load(lang).id == f"reason_{lang}_v2" and PromptTemplate.load(lang).default_shots.count("\n\n") == 2
     assert PromptTemplate.load("fr").lang == "en"
     with pytest.raises(ValueError, match="prompt version 'v99'"):
         PromptTemplate.load("en", "v99")
@@ -201,3 +202,60 @@ def test_a_cut_never_splits_a_number():
     assert postprocess("片长101分钟，适合周末观看", "zh", max_len=9) == "片长101分钟。"
     assert postprocess("搭载3.2GHz处理器，续航长达18小时", "zh", max_len=10) == "搭载3.2GHz。"
     assert postprocess("It weighs 1.9 kg and folds flat in seconds", "en", max_len=3) == "It weighs."
+
+
+# --------------------------------------------------------------------------- what the prompt says of an item
+
+GIFT = "Give the gift of good taste with a Panera Bread gift card, accepted at every bakery-cafe."
+
+
+def test_item_line_shows_taste_first_and_no_bookkeeping():
+    item = ItemProfile(item_id="g", title="Panera Bread Gift Card", category=["Gift Cards"], attributes={
+        "Shipping Weight": "0.6 ounces", "rank": ["112 in Gift Cards"], "main_cat": "Gift Cards",
+        "Item model number": "1_PANERA_standard", "feature": [GIFT],
+        "brand": "Panera Bread"})
+    line = Fields.of(UserProfile(user_id="u"), item, "en").item
+    for junk in ("Shipping", "ounces", "rank", "112", "main_cat", "model number", "PANERA_standard", "feature:"):
+        assert junk not in line, line
+    assert line.index("brand: Panera Bread") < line.index("Give the gift of good taste")
+    assert " w…" not in line and "good taste with a" in line  # cut at a word, never inside one
+
+
+# (reason, item, user): each of the prompt files' default shots with the data its block shows
+DEFAULT_SHOTS = {
+    "en": [
+        (ItemProfile(item_id="1", title="The Long Orbit", category=["Novels"], attributes={"genre": "space opera"},
+                     description="a fast-paced story with a detailed galactic setting"),
+         UserProfile(user_id="1", interests=["science fiction"], profile_text="Reads a lot of science fiction; "
+                     "cares about pacing and world-building")),
+        (ItemProfile(item_id="2", title="TrailLite Folding Chair", category=["Camping furniture"],
+                     attributes={"weight": "0.9 kg", "frame": "aluminium alloy"}),
+         UserProfile(user_id="2", profile_text="Often buys hiking gear; cares about weight")),
+        (ItemProfile(item_id="3", title="Harbor Grill Gift Card", category=["Gift Cards"], price=25,
+                     attributes={"brand": "Harbor Grill", "feature": "Redeemable at any Harbor Grill restaurant"}),
+         UserProfile(user_id="3", profile_text="Likes Gift Cards; prefers Starbucks")),
+    ],
+    "zh": [
+        (ItemProfile(item_id="1", title="星耀14", category=["手机"], attributes={"电池": "5000mAh", "屏幕": "6.7英寸 OLED"}),
+         UserProfile(user_id="1", language="zh", profile_text="喜欢购买电子产品；关注续航、拍照")),
+        (ItemProfile(item_id="2", title="轻行折叠椅", category=["露营家具"], attributes={"重量": "0.9kg", "支架": "航空铝合金"}),
+         UserProfile(user_id="2", language="zh", profile_text="常买户外装备；关注重量")),
+        (ItemProfile(item_id="3", title="山野坚果礼盒", category=["坚果"], attributes={"口味": "原味", "规格": "750g"},
+                     description="好评：新鲜"),
+         UserProfile(user_id="3", language="zh", profile_text="常买零食；关注口味")),
+    ],
+}
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_default_shots_are_true_to_their_own_data(lang):
+    """The examples a prompt shows are what the model copies: none may claim what its block does not say
+    (an earlier "tough enough to last" taught the model to invent durability)."""
+    from recreason.guard.claims import check_claims
+
+    shots = PromptTemplate.load(lang).default_shots.split("\n\n")
+    reasons = [s.rsplit("\n", 1)[1].split("：" if lang == "zh" else ": ", 1)[1] for s in shots]
+    assert len(reasons) == len(DEFAULT_SHOTS[lang])
+    for text, (item, user) in zip(reasons, DEFAULT_SHOTS[lang]):
+        report = check_claims(text, item, user, lang)
+        assert not report.findings, (text, [str(f) for f in report.findings])

@@ -27,7 +27,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from recreason.reasons.llm.prompts import MAX_LENGTH, Fields, PromptTemplate, postprocess
+from recreason.reasons.llm.prompts import DEFAULT_VERSION, MAX_LENGTH, Fields, PromptTemplate, postprocess
 
 ATTENTION = ("q_proj", "k_proj", "v_proj", "o_proj")
 
@@ -48,7 +48,7 @@ class FinetuneConfig:
     warmup_steps: int = 10
     threads: int | None = None
     seed: int = 0
-    prompt_version: str = "v1"
+    prompt_version: str = DEFAULT_VERSION
     max_sentences: int = 1
     export_gguf: bool = True
     log_every: int = 10
@@ -65,7 +65,7 @@ class FinetuneResult:
     losses: list[float] = field(default_factory=list)
 
 
-def training_pairs(examples: Sequence, version: str = "v1", max_sentences: int = 1) -> list[tuple[str, str]]:
+def training_pairs(examples: Sequence, version: str = DEFAULT_VERSION, max_sentences: int = 1) -> list[tuple[str, str]]:
     """(prompt, target) for each example: the zero-shot prompt and the cut reference reason."""
     out = []
     for ex in examples:

@@ -19,7 +19,7 @@ from functools import lru_cache, partial
 import numpy as np
 
 from recreason.aspects.content import is_en_content, stem
-from recreason.data.schema import BOOKKEEPING_KEYS
+from recreason.data.schema import is_bookkeeping
 from recreason.profiles.models import ItemProfile, UserProfile
 from recreason.reasons.base import Fact, ReasonRequest
 from recreason.reasons.template.embed import Embedder
@@ -97,7 +97,7 @@ def item_facts(item: ItemProfile, lang: Language) -> list[tuple[Fact, str]]:
     tpl = templates(lang)
     out = []
     for key, value in item.attributes.items():
-        if key.lower() in BOOKKEEPING_KEYS or "_" in key:  # "main_cat", "rank": no words of a sentence
+        if is_bookkeeping(key):  # "main_cat", "rank": no words of a sentence
             continue
         for v in value if isinstance(value, list) else [value]:
             if _shown(str(v), item, lang):
