@@ -294,6 +294,7 @@ class Recorded(Generator):
 
     def __init__(self, inner: Generator):
         self.inner = inner
+        self.best_of = inner.best_of
         self.first: list[Reason] = []
         self.clock = Clock()
 
@@ -306,6 +307,9 @@ class Recorded(Generator):
 
     def regenerate(self, requests: Sequence[ReasonRequest], attempt: int = 1) -> list[Reason] | None:
         return self.inner.regenerate(requests, attempt)
+
+    def candidates(self, requests: Sequence[ReasonRequest], n: int) -> list[list[Reason]]:
+        return self.inner.candidates(requests, n)
 
 
 @dataclass

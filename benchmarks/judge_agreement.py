@@ -4,7 +4,7 @@
     .venv/bin/python -m benchmarks.judge_agreement --split tune    # the half the rules were tuned on
     .venv/bin/python -m benchmarks.judge_agreement --write         # held-out and tune, into BENCHMARKS.md
 
-Reason level (each labelled reason judged by ``recreason.evaluate.judge``): the claim checker's flag
+Reason level (each labelled reason judged by ``recreason.guard.judge``): the claim checker's flag
 ("this reason states something false") against the labels' ``false`` — precision and recall; the stance,
 degeneration and compliance checks the same way; compliance recall also on ``compliance.jsonl``'s sentences;
 the personal, specific and fluency calls as accuracy. Pair level: on the labelled pairs (ties left out), the

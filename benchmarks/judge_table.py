@@ -9,7 +9,7 @@ XRec's released outputs; no ``../shared`` needed), per source and generator, as 
 would be shown them (``shown``: each passed through the guard with the template fallback, then judged;
 ``withheld``: no reason passed). Part ``xrec``: every test row of XRec's google and amazon domains (3,000
 each; ``../shared``): XRec's released outputs, and the template generator under XRec's protocol (5 folds,
-fitted on the other four, through the guard). The judge (``recreason.evaluate.judge``): share of checkable
+fitted on the other four, through the guard). The judge (``recreason.guard.judge``): share of checkable
 reasons with a false claim, claim precision, personal, specific, mean fluency, against, degenerate, and the
 share a careful editor would show.
 """
@@ -29,7 +29,7 @@ from benchmarks._common import (
     write_section,
 )
 from recreason.evaluate.agreement import load_judgement_set
-from recreason.evaluate.judge import judge_reasons
+from recreason.guard.judge import judge_reasons
 from recreason.guard.pipeline import Guard
 from recreason.reasons import Reason, make_generator
 

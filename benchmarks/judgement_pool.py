@@ -30,17 +30,14 @@ import argparse
 import hashlib
 import json
 import random
-import zipfile
 from collections import defaultdict
 from pathlib import Path
 
-import pandas as pd
-
+from benchmarks import real_sources
 from benchmarks._common import load_dataset, load_xrec, shared_data, warn
 from recreason.data.dataset import Dataset
 from recreason.reasons import make_generator
 from recreason.reasons.base import ReasonRequest, TrainingExample
-from recreason.reasons.examples import RequestBuilder
 
 CUT = 600
 
@@ -129,80 +126,24 @@ def xrec_source(name: str, n: int, backend, pool: Pool) -> None:
 
 def dataset_source(source: str, dataset: Dataset, n: int, backend, pool: Pool, peter_epochs: int = 0,
                    lang: str | None = None) -> None:
-    builder = RequestBuilder(dataset)
-    examples = builder.examples(None)
-    if lang:
-        examples = [e for e in examples if str(e.request.lang) == lang]
-    random.Random(0).shuffle(examples)
-    test, train = examples[:n], examples[n:]
-    reqs = [e.request for e in test]
-    refs = [e.text for e in test]
-    if not reqs:  # no references (reviews only): each user's last interaction held out, the rest is history
-        inter = dataset.interactions.sort_values("timestamp", kind="stable").copy()
-        last = inter[inter["user_id"].duplicated(keep="first")].drop_duplicates("user_id", keep="last")
-        inter.loc[last.index, "split"] = "test"
-        builder = RequestBuilder(Dataset(dataset.items, dataset.users, inter.sort_index(), dataset.references,
-                                         name=dataset.name))
-        rows = last.sample(min(n, len(last)), random_state=0)
-        reqs = [builder.request(u, i) for u, i in zip(rows["user_id"], rows["item_id"])]
+    src = real_sources.dataset_source(source, dataset, n, 0, lang)
+    reqs, train = src.requests, src.train
     texts = {"template": _texts(make_generator("template").fit(train[:5000]) if GENERATE else None, reqs),
              "llm-qwen0.5b": _texts(_llm(train[:2000], backend), reqs)}
     if peter_epochs:
         texts["peter"] = _texts(_peter(train[:20000], peter_epochs), reqs)
-    pool.add(source, reqs, texts, refs if refs else None)
+    pool.add(source, reqs, texts, src.references)
 
 
 def clothing_source(n: int, backend, pool: Pool, folder: Path) -> None:
-    raw = pd.read_parquet(shared_data("womens-clothing-reviews", "WomensClothingE-CommerceReviews.parquet.brotli"))
-    raw = raw.dropna(subset=["Review Text", "Class Name"])
-    raw["item"] = raw["Clothing ID"].astype(str)
-    items = raw.groupby("item").agg(cls=("Class Name", "first"), dept=("Department Name", "first"),
-                                    div=("Division Name", "first"), n=("Review Text", "size")).reset_index()
-    items = items[items["n"] >= 5]
-    folder.mkdir(parents=True, exist_ok=True)
-    pd.DataFrame({"item_id": items["item"], "title": items["cls"] + " " + items["item"],
-                  "category": [[d, c] for d, c in zip(items["dept"], items["cls"])],
-                  "attributes": [json.dumps({"division": v, "department": d, "class": c})
-                                 for v, d, c in zip(items["div"], items["dept"], items["cls"])],
-                  "language": "en"}).to_json(folder / "items.jsonl", orient="records", lines=True)
-    known = set(items["item"])
-    rev = raw[raw["item"].isin(known)].reset_index(drop=True)
-    pd.DataFrame({"user_id": "r" + rev.index.astype(str), "item_id": rev["item"], "event": "review",
-                  "rating": rev["Rating"].astype(float), "review": rev["Title"].fillna("") + ". " + rev["Review Text"],
-                  "split": "train"}).to_json(folder / "interactions.jsonl", orient="records", lines=True)
-    builder = RequestBuilder(load_dataset(folder))
-    rng = random.Random(0)
-    by_class = defaultdict(list)
-    for iid, c in zip(items["item"], items["cls"]):
-        by_class[c].append(iid)
-    reqs = []
-    for j in rng.sample(range(len(rev)), n * 3):
-        others = [i for i in by_class[rev["Class Name"].iat[j]] if i != rev["item"].iat[j]]
-        if others and len(reqs) < n:
-            reqs.append(builder.request("r" + str(j), rng.choice(others), language="en"))
+    reqs = real_sources.clothing(n, folder).requests
     shots = []  # no references: the LLM writes zero-shot, the template unfitted, as on a fresh workspace
     pool.add("clothing", reqs, {"template": _texts(make_generator("template"), reqs),
                                 "llm-qwen0.5b": _texts(_llm(shots, backend), reqs)})
 
 
 def zh_shopping_source(n: int, backend, pool: Pool, folder: Path) -> None:
-    with zipfile.ZipFile(shared_data("zh-online-shopping-10cats", "online_shopping_10_cats.zip")) as z, \
-            z.open("online_shopping_10_cats.csv") as f:
-        raw = pd.read_csv(f).dropna(subset=["review"])
-    rng = random.Random(0)
-    raw = raw.sample(frac=1.0, random_state=0).groupby("cat").head(400).reset_index(drop=True)
-    cats = sorted(raw["cat"].unique())
-    folder.mkdir(parents=True, exist_ok=True)
-    pd.DataFrame({"item_id": [f"cat-{c}" for c in cats], "title": cats, "category": [[c] for c in cats],
-                  "language": "zh"}).to_json(folder / "items.jsonl", orient="records", lines=True, force_ascii=False)
-    users = [f"u{k}" for k in range(len(raw) // 3)]
-    inter = pd.DataFrame({"user_id": [users[k // 3] for k in range(len(users) * 3)],
-                          "item_id": [f"cat-{c}" for c in raw["cat"].iloc[: len(users) * 3]],
-                          "event": "review", "rating": [5.0 if v else 2.0 for v in raw["label"].iloc[: len(users) * 3]],
-                          "review": raw["review"].iloc[: len(users) * 3].str.slice(0, 400), "split": "train"})
-    inter.to_json(folder / "interactions.jsonl", orient="records", lines=True, force_ascii=False)
-    builder = RequestBuilder(load_dataset(folder))
-    reqs = [builder.request(rng.choice(users), f"cat-{rng.choice(cats)}", language="zh") for _ in range(n)]
+    reqs = real_sources.zh_shopping(n, folder).requests
     pool.add("zh-shopping", reqs, {"template": _texts(make_generator("template"), reqs),
                                    "llm-qwen0.5b": _texts(_llm([], backend), reqs)})
 

@@ -32,8 +32,8 @@ import numpy as np
 
 from benchmarks._common import RowLog, load_dataset, machine, markdown_table, peak_rss_mb, shared_data, write
 from recreason.data.schema import load_json
-from recreason.evaluate.judge import judge_reasons
 from recreason.evaluate.lexical import adgen_bleu4, peter_rouge
+from recreason.guard.judge import judge_reasons
 from recreason.guard.pipeline import build_guard
 from recreason.profiles.models import ItemProfile, UserProfile
 from recreason.reasons import ReasonRequest, TrainingExample, make_generator

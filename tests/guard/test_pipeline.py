@@ -245,3 +245,65 @@ def test_the_items_own_name_is_not_a_negative_judgement(stub_grounding):
     assert out[0].path == "primary"
     bad = Guard(fallback=Fallback()).check([reason("Old Sacramento Waterfront has a dirty old pier.")], [old])
     assert bad[0].path == "fallback" and "against:" in bad[0].notes[-1]
+
+
+# --------------------------------------------------------------------------- best of n
+
+class Candidates(Generator):
+    """First reasons from ``first``; ``candidates`` from ``more`` (per request, in order)."""
+
+    name = "candidates"
+    best_of = 3
+
+    def __init__(self, first, more):
+        self.first, self.more, self.asked = first, more, []
+
+    def generate(self, requests):
+        return [reason(t) for t in self.first[: len(requests)]]
+
+    def candidates(self, requests, n):
+        self.asked.append((len(requests), n))
+        return [[reason(t) for t in self.more[: n]] for _ in requests]
+
+
+PHONE = ItemProfile(item_id="p", title="Orbit X15", attributes={"battery": "18 hours", "display": "OLED"})
+GAMER = UserProfile(user_id="g", interests=["gaming"])
+
+
+def test_best_of_n_keeps_the_personal_candidate_over_a_plain_first():
+    req = ReasonRequest(user=GAMER, item=PHONE)
+    gen = Candidates(["The Orbit X15 has an OLED display."],
+                     ["The Orbit X15 comes with an 18 hours battery.",
+                      "The Orbit X15's OLED display suits your gaming."])
+    guard = Guard(fallback=Fallback())
+    out = write_reasons(gen, [req], guard)
+    assert out[0].text == "The Orbit X15's OLED display suits your gaming." and out[0].path == "primary"
+    assert gen.asked == [(1, 2)] and guard.stats.improved == 1 and guard.stats.more_candidates == 1
+
+
+def test_best_of_n_asks_nothing_more_for_a_strong_first():
+    req = ReasonRequest(user=GAMER, item=PHONE)
+    gen = Candidates(["The Orbit X15's OLED display suits your gaming."], ["never used"])
+    assert write_reasons(gen, [req], Guard(fallback=Fallback()))[0].text.startswith("The Orbit X15's OLED")
+    assert gen.asked == []
+
+
+def test_best_of_n_replaces_a_false_first_and_falls_back_when_all_fail(stub_grounding):
+    gen = Candidates(["The TrailLite Chair weighs just 1.9 kg."], ["Still 1.9 kg.", "The TrailLite Chair suits your hiking."])
+    out = write_reasons(gen, [REQ], Guard(fallback=Fallback()))
+    assert out[0].text == "The TrailLite Chair suits your hiking." and out[0].path == "regenerated"
+    bad = Candidates(["The TrailLite Chair weighs just 1.9 kg."], ["Still 1.9 kg.", "Again 1.9 kg."])
+    out = write_reasons(bad, [REQ], Guard(fallback=Fallback()))
+    assert out[0].path == "fallback" and "2 more candidate(s) failed too" in " ".join(out[0].notes)
+
+
+def test_best_of_n_avoids_repeating_a_clause_in_one_users_list():
+    """Two items for one user: the second item's first reason repeats the first's closing clause; a candidate
+    that says something else is kept."""
+    other = PHONE.model_copy(update={"item_id": "p2", "title": "Nova S2"})
+    reqs = [ReasonRequest(user=GAMER, item=PHONE), ReasonRequest(user=GAMER, item=other)]
+    gen = Candidates(["The Orbit X15 has an OLED display, a fit for your gaming evenings.",
+                      "The Nova S2 has an OLED display, a fit for your gaming evenings."],
+                     ["The Nova S2 pairs its OLED display with an 18 hours battery for your gaming."])
+    out = write_reasons(gen, reqs, Guard(fallback=Fallback()))
+    assert out[0].text.startswith("The Orbit X15") and out[1].text.startswith("The Nova S2 pairs")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from recreason.evaluate.judge import judge
+from recreason.guard.judge import judge
 from recreason.guard.pipeline import Guard, write_reasons
 from recreason.profiles.models import AspectSummary, ItemProfile, UserProfile, Weighted
 from recreason.reasons import Generator, Reason, ReasonRequest, make_generator
@@ -127,7 +127,7 @@ def test_the_template_fallback_for_a_gift_card_writes_no_field_dump():
 
 def test_the_judge_does_not_score_a_degenerate_reason_best():
     """PETER's loop scored the best BLEU on the reader's rows; the judge ranks it below a true reason."""
-    from recreason.evaluate.judge import prefer
+    from recreason.guard.judge import prefer
 
     req = ReasonRequest(user=NO_FRUIT_BUYER, item=FRUIT, language="zh")
     loop = judge("很很很很很很很很很很很很很很很", req)

@@ -16,8 +16,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from recreason.evaluate.judge import Judgement, judge, prefer, request_of
 from recreason.guard.compliance import BannedTerms
+from recreason.guard.judge import Judgement, judge, prefer, request_of
 from recreason.reasons.base import ReasonRequest
 
 

@@ -1,7 +1,7 @@
 """Faithfulness and personalization of generated reasons.
 
 Faithfulness by word matching (``recreason evaluate`` reports the claim-level judge instead,
-``recreason.evaluate.judge``; this is kept for ``benchmarks.grounding_check``, which measures the word rules).
+``recreason.guard.judge``; this is kept for ``benchmarks.grounding_check``, which measures the word rules).
 ``unsupported_claim_rate`` is the share of reasons with at least one claim the item's
 data does not support (``recreason.guard.find_unsupported``: numbers and units, catalog attribute
 values, aspects copied from the user's profile). Lower is better; a reason that only restates the

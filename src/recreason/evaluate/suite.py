@@ -132,7 +132,7 @@ def evaluate_reasons(
 
                 row["semantic"] = semantic_similarity(*lexical["pairs"])
     if items is not None and faithfulness:
-        from recreason.evaluate.judge import judge_reasons
+        from recreason.guard.judge import judge_reasons
         from recreason.reasons.base import ReasonRequest
 
         anonymous = UserProfile(user_id="anonymous", language=lang)

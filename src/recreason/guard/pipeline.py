@@ -65,6 +65,8 @@ class GuardStats:
     regenerated: int = 0
     fallback: int = 0
     withheld: int = 0  # of the fallbacks: no reason shown, since the fallback failed the checks too
+    more_candidates: int = 0  # requests that were given more candidates (best-of-n)
+    improved: int = 0  # of those, a passing first reason replaced by a better candidate
     problems: dict[str, int] = field(default_factory=dict)
 
     def count(self, problems: list[str]) -> None:
@@ -129,29 +131,71 @@ class Guard:
         return reason.model_copy(update={"text": v.text, "path": path,
                                          "notes": [*reason.notes, *notes, *v.notes]})
 
+    def _judge(self, reason: Reason, v: Verdict, request: ReasonRequest):
+        from recreason.guard.judge import judge
+
+        return judge(v.text, request, self.catalog_values, self.banned, self.verifier)
+
     def check(self, reasons: Sequence[Reason], requests: Sequence[ReasonRequest],
-              regenerate: Callable[[Sequence[ReasonRequest]], list[Reason] | None] | None = None) -> list[Reason]:
+              regenerate: Callable[[Sequence[ReasonRequest]], list[Reason] | None] | None = None,
+              more: Callable[[Sequence[ReasonRequest]], list[list[Reason]]] | None = None) -> list[Reason]:
         """The reasons that pass, regenerated ones where they pass, fallback reasons for the rest.
 
         ``regenerate`` (usually ``Generator.regenerate``) makes a second try for the failed requests, or
-        returns None when it has none."""
+        returns None when it has none. ``more`` (best-of-n, ``Generator.candidates``) gives further candidates
+        for the requests whose first reason failed or is weak — not personal, not specific, or repeating a
+        clause of a reason already chosen in this call for the same user or the same item; of the candidates
+        that pass, the one a reader would take is kept (``choose``). With ``more``, ``regenerate`` is not used."""
         if len(reasons) != len(requests):
             raise ValueError(f"{len(reasons)} reasons for {len(requests)} requests")
         out: list[Reason | None] = [None] * len(reasons)
         failed: dict[int, list[str]] = {}
+        weak: dict[int, tuple[Reason, Verdict]] = {}
+        said = _Said()
         for i, (r, q) in enumerate(zip(reasons, requests)):
             v = self.verdict(r, q)
             self.stats.checked += 1
-            if v.ok:
-                self.stats.primary_ok += 1
-                self.stats.clause_dropped += bool(v.notes)
-                out[i] = self._accept(r, v, "primary", [])
-            else:
+            if not v.ok:
                 self.stats.count(v.problems)
                 failed[i] = v.problems
-        again = regenerate([requests[i] for i in failed]) if failed and regenerate is not None else None
-        if again is not None:
-            for i, r in zip(list(failed), again, strict=True):
+                continue
+            if more is not None and not _strong(self._judge(r, v, q), said.repeats(v.text, q)):
+                weak[i] = (r, v)
+                continue
+            self.stats.primary_ok += 1
+            self.stats.clause_dropped += bool(v.notes)
+            out[i] = self._accept(r, v, "primary", [])
+            said.add(v.text, q)
+        if more is not None and (failed or weak):
+            idx = sorted([*failed, *weak])
+            extra = more([requests[i] for i in idx])
+            self.stats.more_candidates += len(idx)
+            for i, cands in zip(idx, extra, strict=True):
+                q = requests[i]
+                passing = [(r, v) for r in cands if (v := self.verdict(r, q)).ok]
+                first = weak.get(i)
+                best = choose(([first] if first else []) + passing, q, said, self._judge)
+                if best is None:
+                    failed[i] = failed[i] + [f"{len(cands)} more candidate(s) failed too"]
+                    continue
+                r, v = best
+                n = len(cands) + 1
+                if first is not None and r is first[0]:
+                    self.stats.primary_ok += 1
+                    out[i] = self._accept(r, v, "primary", [f"guard: first of {n} candidates kept"])
+                elif first is not None:
+                    self.stats.primary_ok += 1
+                    self.stats.improved += 1
+                    why = "the first was not personal, not specific or repeated"
+                    out[i] = self._accept(r, v, "primary", [f"guard: a better candidate of {n} kept ({why})"])
+                else:
+                    self.stats.regenerated += 1
+                    out[i] = self._accept(r, v, "regenerated", [
+                        f"guard: first reason rejected ({'; '.join(failed.pop(i))}); candidate of {n} kept"])
+                said.add(v.text, q)
+        elif failed and regenerate is not None:
+            again = regenerate([requests[i] for i in failed])
+            for i, r in zip(list(failed), again or [], strict=again is not None):
                 v = self.verdict(r, requests[i])
                 if v.ok:
                     self.stats.regenerated += 1
@@ -179,6 +223,59 @@ class Guard:
         return [r for r in out if r is not None]
 
 
+def _strong(j, repeats: bool) -> bool:
+    """A passing reason that needs no other candidate: personal, specific, readable, and not a repeat."""
+    return j.personal and j.specific and j.fluent >= 2 and not repeats
+
+
+def choose(cands: list[tuple[Reason, Verdict]], request: ReasonRequest, said: _Said, judge) -> tuple[Reason, Verdict] | None:
+    """The passing candidate a reader would take: personal and specific first, then fluent, and one that does
+    not repeat a clause already said to this user or of this item loses a point; the earlier candidate wins a
+    tie (the first is the greedy one)."""
+    best, key = None, None
+    for k, (r, v) in enumerate(cands):
+        j = judge(r, v, request)
+        score = int(j.personal) + int(j.specific) + j.fluent / 3 - int(said.repeats(v.text, request))
+        if key is None or (score, -k) > key:
+            best, key = (r, v), (score, -k)
+    return best
+
+
+class _Said:
+    """The clauses of the reasons chosen so far in one call, per user and per item (repetition control: a
+    user's list should not read as one formula, "……，适合看重性能的你" ten times, nor an item's reasons for
+    different users as copies)."""
+
+    def __init__(self):
+        self.by_user: dict[str, set[str]] = {}
+        self.by_item: dict[str, set[str]] = {}
+
+    @staticmethod
+    def clauses(text: str, request: ReasonRequest) -> set[str]:
+        import re
+
+        title = (request.item.title or "").strip()
+        if title:
+            text = text.replace(title, " ")
+        out = set()
+        for part in re.split(r"[，,;；。.!！?？:：]", text.lower()):
+            part = " ".join(part.split())
+            long_enough = len(part.split()) >= 4 if request.lang.spaced else len(part) >= 5
+            if long_enough:
+                out.add(part)
+        return out
+
+    def repeats(self, text: str, request: ReasonRequest) -> bool:
+        mine = self.clauses(text, request)
+        return bool(mine & (self.by_user.get(request.user.user_id, set())
+                            | self.by_item.get(request.item.item_id, set())))
+
+    def add(self, text: str, request: ReasonRequest) -> None:
+        mine = self.clauses(text, request)
+        self.by_user.setdefault(request.user.user_id, set()).update(mine)
+        self.by_item.setdefault(request.item.item_id, set()).update(mine)
+
+
 def _names(title: str | None) -> list[str]:
     """The item's name as a reason may write it: the title, and its main part before a subtitle or a series
     ("The Fairest Beauty" of "The Fairest Beauty (Hagenheim)"): a name is no advertising claim."""
@@ -192,11 +289,16 @@ def _names(title: str | None) -> list[str]:
 
 def write_reasons(generator: Generator, requests: Sequence[ReasonRequest], guard: Guard) -> list[Reason]:
     """The one reason pipeline: ``generator`` writes, ``guard`` checks, rejected reasons get the generator's
-    one regeneration and then the guard's fitted fallback. One reason per request, in order."""
+    one regeneration and then the guard's fitted fallback. One reason per request, in order.
+
+    A generator with ``best_of`` n > 1 (the LLM's sampled candidates) is asked for n - 1 more candidates for
+    each request whose first reason failed or is weak, and the guard keeps the best that passes."""
     requests = list(requests)
     if not requests:
         return []
-    return guard.check(generator.generate(requests), requests, regenerate=generator.regenerate)
+    n = getattr(generator, "best_of", 1)
+    more = (lambda reqs: generator.candidates(reqs, n - 1)) if n > 1 else None
+    return guard.check(generator.generate(requests), requests, regenerate=generator.regenerate, more=more)
 
 
 def catalog_values(dataset: Dataset) -> set[str]:

@@ -52,6 +52,13 @@ BROKEN_EN = re.compile(r"\b(?:it offers|it brings|for its|because of its|it has|
                        + "|".join(sorted(EN.not_noun_starts)) + r")\b", re.IGNORECASE)
 PROMPT_ECHO = re.compile(r"(?:^|\n|\s)(?:user|item|reason|attributes|profile|interests|用户|商品|理由|属性)\s*[:：]",
                          re.IGNORECASE)
+#: the syntax of a profile summary as a prompt shows it (``recreason.profiles.render``): "; praised for …",
+#: "好评：…", a value cut with "…" and then more text. Copied into a reason, it is a field dump, not a sentence.
+#: "衣服（衣服）", "Laptops (Laptops)": a name and its category in brackets, the head of the prompt's item line
+TITLE_ECHO = re.compile(r"(\w{1,20})\s*[（(]\1[)）]")
+SUMMARY_ECHO = re.compile(r";\s*(?:praised|criticised) for\b|(?:好评|差评|偏好品牌)[:：]|…\s*[,，;；]|"
+                          r"\bmostly buys (?:budget|mid-range|premium) items\b", re.IGNORECASE)
+
 def stance_problems(text: str, item: ItemProfile, lang: Language) -> list[str]:
     out = []
     named = text.replace(item.title, "它") if item.title else text  # the item's own name is no judgement
@@ -107,9 +114,27 @@ def degeneration_problems(text: str, lang: Language) -> list[str]:
         out.append(f"degenerate: '{m.group(0)}' (a refusal, not a reason)")
     if lang.spaced and (m := BROKEN_EN.search(t)):
         out.append(f"degenerate: '{m.group(0)}' (broken grammar: a pasted phrase where a noun belongs)")
-    if m := PROMPT_ECHO.search(t):
+    if m := PROMPT_ECHO.search(t) or SUMMARY_ECHO.search(t):
         out.append(f"degenerate: '{m.group(0).strip()}' (an echo of the prompt)")
     return out
+
+
+def _said_twice(text: str, lang: Language) -> str | None:
+    """A run of 5 words (English) or 7 characters (Chinese, punctuation aside) that comes twice: "你常买水果、
+    洗发水，……，所以你常买水果、洗发水". Shorter runs recur in good reasons ("的你", "for your")."""
+    if lang.spaced:
+        units = [w.lower() for w in re.findall(r"[\w'-]+", text)]
+        n, sep = 5, " "
+    else:
+        units = [c for c in text if not re.match(r"[\s，,。.！!？?；;、：:（）()]", c)]
+        n, sep = 7, ""
+    seen: dict[tuple, int] = {}
+    for i in range(len(units) - n + 1):
+        gram = tuple(units[i:i + n])
+        if gram in seen and i - seen[gram] >= n:
+            return sep.join(gram)
+        seen.setdefault(gram, i)
+    return None
 
 
 def _values(value) -> list[str]:
@@ -145,4 +170,8 @@ def fluency_problems(text: str, item: ItemProfile, lang: Language) -> list[str]:
             out.append(f"field_dump: '{cat}' (the category pasted with its key)")
     if re.search(r"\w…\s*[,，]|\w\.\.\.\s*,", text):
         out.append("clumsy: '…' (a cut-off word inside the sentence)")
+    if m := TITLE_ECHO.search(text):
+        out.append(f"clumsy: '{m.group(0)}' (a name and its category as the prompt writes them)")
+    if twice := _said_twice(text, lang):
+        out.append(f"clumsy: '{twice}' (the same words twice)")
     return list(dict.fromkeys(out))

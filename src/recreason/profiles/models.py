@@ -81,8 +81,8 @@ class UserProfile(_Model):
         out += self.interests
         return list(dict.fromkeys(out))
 
-    def summary(self, lang: str | None = None) -> str:
-        return render_user(self, lang or self.language)
+    def summary(self, lang: str | None = None, dislikes: bool = True) -> str:
+        return render_user(self, lang or self.language, dislikes)
 
 
 class ItemProfile(_Model):
@@ -114,5 +114,5 @@ class ItemProfile(_Model):
         out += [("aspect", a.feature) for a in self.aspects]
         return out
 
-    def summary(self, lang: str | None = None) -> str:
-        return render_item(self, lang or self.language)
+    def summary(self, lang: str | None = None, panned: bool = True) -> str:
+        return render_item(self, lang or self.language, panned)

@@ -22,7 +22,9 @@ WORDS = {
 }
 
 
-def render_user(p: UserProfile, lang: str) -> str:
+def render_user(p: UserProfile, lang: str, dislikes: bool = True) -> str:
+    """The user's summary; ``dislikes=False`` leaves out what the user panned (a prompt: a reason speaks for the
+    item and the user, and a small model given "dislikes poor battery" writes "not for you")."""
     lang = language(lang)
     w = WORDS[lang]
     parts: list[str] = []
@@ -34,7 +36,7 @@ def render_user(p: UserProfile, lang: str) -> str:
     liked = [a.feature for a in p.aspects if a.sentiment >= 0][:3]
     if liked:
         parts.append(w["cares"] + lang.join(liked))
-    disliked = [a.feature for a in p.aspects if a.sentiment < 0][:2]
+    disliked = [a.feature for a in p.aspects if a.sentiment < 0][:2] if dislikes else []
     if disliked:
         parts.append(w["dislikes"] + lang.join(disliked))
     brands = [a.value for a in p.attributes if a.key == "brand"][:2]
@@ -79,7 +81,9 @@ def _attributes(p: ItemProfile, lang: Language, n: int = 6) -> list[str]:
     return out
 
 
-def render_item(p: ItemProfile, lang: str) -> str:
+def render_item(p: ItemProfile, lang: str, panned: bool = True) -> str:
+    """The item's summary; ``panned=False`` leaves out what its reviews criticise (a prompt: given "差评：早餐",
+    a small model writes "但早餐价格偏高，不适合你")."""
     lang = language(lang)
     w = WORDS[lang]
     head = p.title or p.item_id
@@ -96,9 +100,9 @@ def render_item(p: ItemProfile, lang: str) -> str:
     praised = [a.feature for a in p.aspects if a.sentiment > 0][:3]
     if praised:
         parts.append(w["praised"] + lang.join(praised))
-    panned = [a.feature for a in p.aspects if a.sentiment < 0][:2]
-    if panned:
-        parts.append(w["panned"] + lang.join(panned))
+    criticised = [a.feature for a in p.aspects if a.sentiment < 0][:2] if panned else []
+    if criticised:
+        parts.append(w["panned"] + lang.join(criticised))
     if len(parts) == 1 and p.description:
         parts.append(_value(p.description, lang, limit=160))
     return lang.join_clauses(parts)

@@ -79,6 +79,8 @@ class Generator(ABC):
     """
 
     name: ClassVar[str] = "base"
+    #: candidates the pipeline may ask for per request (``candidates``); 1: the first reason or nothing else
+    best_of: int = 1
 
     def fit(self, train: Sequence[TrainingExample]) -> Generator:
         """Learn from reference reasons. Generators that need no training return ``self``."""
@@ -92,6 +94,19 @@ class Generator(ABC):
         """Another try at reasons the guard rejected, or None when the generator would only repeat itself
         (deterministic generators: the template, greedy decoding). Sampling generators override it."""
         return None
+
+    def candidates(self, requests: Sequence[ReasonRequest], n: int) -> list[list[Reason]]:
+        """``n`` more reasons per request, other than the one ``generate`` wrote (best-of-n: the guard keeps the
+        best that passes, ``recreason.guard.pipeline``). By default ``n`` calls of ``regenerate`` with attempts
+        1..n; nothing for a generator that would only repeat itself."""
+        out: list[list[Reason]] = [[] for _ in requests]
+        for attempt in range(1, n + 1):
+            again = self.regenerate(requests, attempt)
+            if again is None:
+                break
+            for row, r in zip(out, again, strict=True):
+                row.append(r)
+        return out
 
     def config(self) -> dict[str, Any]:
         """JSON-able settings needed to rebuild the generator."""

@@ -71,7 +71,19 @@ def test_regenerate_samples_with_another_seed(fake_backend):
     gen = LLMGenerator(backend=backend, seed=3)
     gen.generate(requests()[1:])
     gen.regenerate(requests()[1:])
-    assert [(c["temperature"], c["seed"]) for c in backend.calls] == [(0.0, 3), (0.7, 4)]
+    assert [(c["temperature"], c["seed"]) for c in backend.calls] == [(0.0, [3]), (0.7, [4])]
+
+
+def test_candidates_are_sampled_with_their_own_seeds_in_one_call(fake_backend):
+    backend = fake_backend(lambda prompt, seed: f" The TrailLite Chair weighs 0.9 kg, pick {seed}.")
+    gen = LLMGenerator(backend=backend, seed=3, best_of=3)
+    assert gen.config()["best_of"] == 3
+    out = gen.candidates(requests()[1:] * 2, 2)
+    assert [[r.text for r in row] for row in out] == [["The TrailLite Chair weighs 0.9 kg, pick 4.",
+                                                       "The TrailLite Chair weighs 0.9 kg, pick 5."]] * 2
+    call = backend.calls[-1]
+    assert len(backend.calls) == 1 and call["temperature"] == 0.7 and call["seed"] == [4, 5, 4, 5]
+    assert call["reuse_prompt"] and call["prompts"][0] == call["prompts"][1]  # a prompt's copies in a row
 
 
 def test_two_sentences_when_asked(fake_backend):

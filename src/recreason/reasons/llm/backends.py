@@ -52,8 +52,11 @@ class Backend(ABC):
 
     @abstractmethod
     def complete(self, prompts: Sequence[str], max_tokens: int = 64, stop: Sequence[str] = (),
-                 temperature: float = 0.0, seed: int = 0) -> list[Completion]:
-        """One completion per prompt, in order."""
+                 temperature: float = 0.0, seed: int | Sequence[int] = 0,
+                 reuse_prompt: bool = False) -> list[Completion]:
+        """One completion per prompt, in order. ``seed``: one for all, or one per prompt (sampled candidates
+        of one prompt differ by seed). ``reuse_prompt``: the same prompt comes several times in a row (best-of-n
+        candidates); a backend may keep its evaluated prefix between them (llama.cpp's prompt cache)."""
 
     def close(self) -> None:
         """Free the model (no-op where nothing is held)."""
@@ -62,6 +65,14 @@ class Backend(ABC):
         """P("yes") / (P("yes") + P("no")) of the first answer token of each prompt (a yes/no question), from
         the model's token probabilities. Backends that cannot give them raise ``NotImplementedError``."""
         raise NotImplementedError(f"{type(self).__name__} gives no token probabilities")
+
+
+def seeds_for(prompts: Sequence[str], seed: int | Sequence[int]) -> list[int]:
+    if isinstance(seed, int):
+        return [seed] * len(prompts)
+    if len(seed) != len(prompts):
+        raise ValueError(f"{len(seed)} seeds for {len(prompts)} prompts")
+    return list(seed)
 
 
 def default_threads() -> int:
@@ -119,11 +130,12 @@ class LlamaCppBackend(Backend):
         self._server = xllamacpp.Server(p)
         self._lock = threading.Lock()
 
-    def _one(self, prompt: str, max_tokens: int, stop: Sequence[str], temperature: float, seed: int):
+    def _one(self, prompt: str, max_tokens: int, stop: Sequence[str], temperature: float, seed: int,
+             cache_prompt: bool | None = None):
         t0 = time.perf_counter()
         reply = self._server.handle_completions({
             "prompt": prompt, "max_tokens": max_tokens, "temperature": temperature, "stop": list(stop),
-            "cache_prompt": self.cache_prompt, "seed": seed, "n_probs": 0,
+            "cache_prompt": self.cache_prompt if cache_prompt is None else cache_prompt, "seed": seed, "n_probs": 0,
         })
         seconds = time.perf_counter() - t0
         if not isinstance(reply, dict) or "choices" not in reply:
@@ -152,13 +164,19 @@ class LlamaCppBackend(Backend):
         return out
 
     def complete(self, prompts: Sequence[str], max_tokens: int = 64, stop: Sequence[str] = (),
-                 temperature: float = 0.0, seed: int = 0) -> list[Completion]:
+                 temperature: float = 0.0, seed: int | Sequence[int] = 0,
+                 reuse_prompt: bool = False) -> list[Completion]:
+        """``reuse_prompt``: llama.cpp's prompt cache on for this call (a candidate after the first of the same
+        prompt then costs its new tokens only: the prompt is most of a reason's time on a CPU)."""
         if self._server is None:
             raise BackendError("backend is closed")
+        seeds = seeds_for(prompts, seed)
+        cache = True if reuse_prompt else None
         if self.parallel == 1 or len(prompts) == 1:
-            return [self._one(p, max_tokens, stop, temperature, seed) for p in prompts]
+            return [self._one(p, max_tokens, stop, temperature, s, cache) for p, s in zip(prompts, seeds)]
         with ThreadPoolExecutor(self.parallel) as pool:
-            return list(pool.map(lambda p: self._one(p, max_tokens, stop, temperature, seed), prompts))
+            return list(pool.map(lambda ps: self._one(ps[0], max_tokens, stop, temperature, ps[1], cache),
+                                 zip(prompts, seeds)))
 
     def close(self) -> None:
         self._server = None
@@ -260,11 +278,14 @@ class OpenAIBackend(Backend):
                           choice.get("finish_reason") or "")
 
     def complete(self, prompts: Sequence[str], max_tokens: int = 64, stop: Sequence[str] = (),
-                 temperature: float = 0.0, seed: int = 0) -> list[Completion]:
+                 temperature: float = 0.0, seed: int | Sequence[int] = 0,
+                 reuse_prompt: bool = False) -> list[Completion]:
+        seeds = seeds_for(prompts, seed)  # reuse_prompt: servers (vLLM, llama.cpp) cache prefixes themselves
         if self.parallel == 1 or len(prompts) == 1:
-            return [self._one(p, max_tokens, stop, temperature, seed) for p in prompts]
+            return [self._one(p, max_tokens, stop, temperature, s) for p, s in zip(prompts, seeds)]
         with ThreadPoolExecutor(self.parallel) as pool:
-            return list(pool.map(lambda p: self._one(p, max_tokens, stop, temperature, seed), prompts))
+            return list(pool.map(lambda ps: self._one(ps[0], max_tokens, stop, temperature, ps[1]),
+                                 zip(prompts, seeds)))
 
     def close(self) -> None:
         self._client.close()
@@ -293,10 +314,11 @@ class HFBackend(Backend):
         self.model_id = (gguf_file or Path(folder).name) + (f"+{Path(adapter).name}" if adapter else "")
 
     def complete(self, prompts: Sequence[str], max_tokens: int = 64, stop: Sequence[str] = (),
-                 temperature: float = 0.0, seed: int = 0) -> list[Completion]:
+                 temperature: float = 0.0, seed: int | Sequence[int] = 0,
+                 reuse_prompt: bool = False) -> list[Completion]:
         out = []
-        self._torch.manual_seed(seed)
-        for prompt in prompts:
+        for prompt, s in zip(prompts, seeds_for(prompts, seed)):
+            self._torch.manual_seed(s)
             t0 = time.perf_counter()
             ids = self.tokenizer(prompt, return_tensors="pt")
             with self._torch.no_grad():

@@ -56,8 +56,8 @@ class LLMGenerator(Generator):
     def __init__(self, model: str | None = None, prompt_version: str = DEFAULT_VERSION, shots: int = 2,
                  max_tokens: int | None = None, temperature: float = 0.0, seed: int = 0,
                  lora: str | None = None, max_sentences: int = 1, max_length: dict | None = None,
-                 parallel: int = 1, n_ctx: int = 2048, threads: int | None = None, finetune: bool = False, finetune_config: dict | None = None,
-                 backend=None):
+                 parallel: int = 1, n_ctx: int = 2048, threads: int | None = None, finetune: bool = False,
+                 finetune_config: dict | None = None, best_of: int = 1, backend=None):
         self.model = model
         self.prompt_version = prompt_version
         self.shots = shots
@@ -71,6 +71,7 @@ class LLMGenerator(Generator):
         self.n_ctx = n_ctx
         self.threads = threads
         self.finetune = finetune
+        self.best_of = max(1, int(best_of))
         self.finetune_config = finetune_config or {}
         self.pool = ShotPool()
         self._backend = backend
@@ -82,7 +83,7 @@ class LLMGenerator(Generator):
         return {"model": self.model, "prompt_version": self.prompt_version, "shots": self.shots,
                 "max_tokens": self.max_tokens, "temperature": self.temperature, "seed": self.seed,
                 "lora": self.lora, "max_sentences": self.max_sentences, "max_length": self.max_length,
-                "parallel": self.parallel, "n_ctx": self.n_ctx, "threads": self.threads}
+                "parallel": self.parallel, "n_ctx": self.n_ctx, "threads": self.threads, "best_of": self.best_of}
 
     def save(self, folder: Path) -> Path:
         """Config, shot pool and (copied in) the LoRA adapter, so the folder stands alone."""
@@ -173,8 +174,10 @@ class LLMGenerator(Generator):
                  for s in chosen]
         return template.render(query, shots, defaults=self.shots > 0), template, query
 
-    def _run(self, requests: Sequence[ReasonRequest], temperature: float, seed: int) -> list[Reason]:
+    def _run(self, requests: Sequence[ReasonRequest], temperature: float, seed: int | Sequence[int],
+             reuse_prompt: bool = False) -> list[Reason]:
         requests = list(requests)
+        seeds = [seed] * len(requests) if isinstance(seed, int) else list(seed)
         built = [self.prompt(r) for r in requests]
         done: dict[int, dict] = {}
         by_lang: dict[str, list[int]] = {}
@@ -183,7 +186,7 @@ class LLMGenerator(Generator):
         for lang, idx in by_lang.items():
             outs = self.backend.complete([built[i][0] for i in idx], max_tokens=self._token_budget(lang),
                                          stop=stops(lang, self.max_sentences), temperature=temperature,
-                                         seed=seed)
+                                         seed=[seeds[i] for i in idx], reuse_prompt=reuse_prompt)
             for i, c in zip(idx, outs):
                 limits = [n for n in (self.max_length.get(lang), requests[i].max_length) if n]
                 done[i] = {"text": postprocess(c.text, lang, self.max_sentences, min(limits) if limits else None),
@@ -208,3 +211,15 @@ class LLMGenerator(Generator):
     def regenerate(self, requests: Sequence[ReasonRequest], attempt: int = 1) -> list[Reason]:
         """A second try for reasons the guard rejected: sampled, with another seed."""
         return self._run(requests, REGEN_TEMPERATURE, self.seed + attempt)
+
+    def candidates(self, requests: Sequence[ReasonRequest], n: int) -> list[list[Reason]]:
+        """``n`` sampled reasons per request (seeds ``seed + 1 .. seed + n``, the seeds ``regenerate`` uses), in
+        one call: each prompt's copies come one after another with llama.cpp's prompt cache on, so a copy after
+        the first costs its new tokens only."""
+        requests = list(requests)
+        if n < 1 or not requests:
+            return [[] for _ in requests]
+        flat = [r for r in requests for _ in range(n)]
+        seeds = [self.seed + k for _ in requests for k in range(1, n + 1)]
+        out = self._run(flat, REGEN_TEMPERATURE, seeds, reuse_prompt=True)
+        return [out[i * n:(i + 1) * n] for i in range(len(requests))]

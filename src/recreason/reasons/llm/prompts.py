@@ -94,7 +94,7 @@ def shorten(text: str, lang: str, limit: int) -> str:
 
 def user_text(user: UserProfile, lang: str) -> str:
     """What the prompt says about the user: the profile summary plus any free profile text."""
-    parts = [] if user.is_cold and not user.interests else [user.summary(lang)]
+    parts = [] if user.is_cold and not user.interests else [user.summary(lang, dislikes=False)]
     if user.profile_text:
         head = " ".join(user.profile_text.split())[:40]
         parts = [p.split(head)[0].rstrip("；; ") if head in " ".join(p.split()) else p for p in parts]
@@ -106,7 +106,7 @@ def user_text(user: UserProfile, lang: str) -> str:
 
 def item_text(item: ItemProfile, lang: str) -> str:
     """What the prompt says about the item: title, category, attributes, praised aspects, description."""
-    parts = [item.summary(lang)]
+    parts = [item.summary(lang, panned=False)]
     if item.description:
         head = " ".join(item.description.split())[:40]
         if head not in " ".join(parts[0].split()):
