@@ -63,5 +63,16 @@ def test_user_mistakes_get_exit_codes_not_tracebacks(ws, tmp_path):
     assert res.exit_code != 0 and "Traceback" not in res.output
     res = runner.invoke(app, ["explain", "-w", str(ws), "--user", "nobody", "--item", "ph", "--generator", "template"])
     assert res.exit_code == 5 and "nobody" in res.output
-    res = runner.invoke(app, ["train", "reasons", "-w", str(ws), "--split", "test", "--out", str(tmp_path / "z")])
-    assert res.exit_code == 4 and "no references" in res.output
+    res = runner.invoke(app, ["train", "reasons", "-w", str(ws), "--split", "test", "--generator", "peter",
+                              "--out", str(tmp_path / "z")])
+    assert res.exit_code == 4 and "no references" in res.output and "the template and the few-shot llm need none" \
+        in res.output
+
+
+def test_template_trains_on_a_workspace_without_references(ws, tmp_path):
+    """A gift-card workspace has reviews and no references: the template still trains, saves and explains."""
+    out = tmp_path / "tpl"
+    res = runner.invoke(app, ["train", "reasons", "-w", str(ws), "--split", "test", "--out", str(out)])
+    assert res.exit_code == 0 and "writes with its built-in phrasing" in res.output, res.output
+    res = runner.invoke(app, ["explain", "-w", str(ws), "--user", "u2", "--item", "sh", "--model", str(out), "--json"])
+    assert res.exit_code == 0 and json.loads(res.output)["text"].strip(), res.output

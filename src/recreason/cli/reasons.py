@@ -106,10 +106,18 @@ def register(app: typer.Typer, train_app: typer.Typer) -> None:
             settings.setdefault("finetune", True)
         dataset = ws.load(workspace)
         examples = RequestBuilder(dataset).examples([split])
-        if not examples:
-            raise fail(f"workspace {workspace} has no references in split {split!r} to learn from", BAD_INPUT)
         gen = make_generator(generator, **settings)
-        typer.echo(f"fitting {generator} on {len(examples):,} examples")
+        if not examples and (generator == "template" or (generator == "llm" and not settings.get("finetune"))):
+            # nothing to learn from is no error for these two: the template writes with its own phrasing, the
+            # LLM with its prompt's default examples (both grounded in the item's data by the guard)
+            what = "its built-in phrasing" if generator == "template" else "the prompt's default examples"
+            typer.echo(f"workspace {workspace} has no references in split {split!r}: the {generator} generator "
+                       f"writes with {what}")
+        elif not examples:
+            raise fail(f"workspace {workspace} has no references in split {split!r} to learn from: the {generator} "
+                       "generator learns from references (the template and the few-shot llm need none)", BAD_INPUT)
+        else:
+            typer.echo(f"fitting {generator} on {len(examples):,} examples")
         gen.fit(examples)
         gen.save(out)
         typer.echo(f"saved: {out}")
