@@ -19,6 +19,7 @@ USAGE = 2  # click/typer's own code for a bad option or argument
 TOO_MANY_REJECTS = 3
 BAD_INPUT = 4
 UNKNOWN_ID = 5
+INCOMPLETE = 6  # a long job stopped at its time budget; its checkpoint waits for the same command again
 
 DEFAULT_WORKSPACE = Path(os.environ.get("RECREASON_WORKSPACE", "workspace"))
 
@@ -50,5 +51,9 @@ def user_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
             raise fail(str(e), BAD_INPUT) from None
         except (UnknownId, LookupError) as e:
             raise fail(str(e.args[0]) if e.args else str(e), UNKNOWN_ID) from None
+        except RuntimeError as e:
+            if type(e).__name__ != "FinetuneIncomplete":  # imported lazily: torch is an extra
+                raise
+            raise fail(str(e), INCOMPLETE) from None
 
     return wrapper

@@ -65,6 +65,22 @@ def generator_and_guard(workspace: Path, dataset, model: Path | None, generator:
     return gen, guard
 
 
+def _true_targets(examples, dataset, settings: dict):
+    """The references a fine-tuned model may learn from (``recreason.guard.targets``), with a count of the rest."""
+    from recreason.guard.pipeline import catalog_values
+    from recreason.guard.targets import true_targets
+    from recreason.reasons.llm.finetune import sentence_budget
+
+    budget = (settings.get("finetune_config") or {}).get("max_sentences") or sentence_budget(examples)
+    kept, dropped = true_targets(examples, budget, catalog_values(dataset))
+    left = ", ".join(f"{n:,} {why}" for why, n in dropped.most_common())
+    typer.echo(f"fine-tuning on {len(kept):,} of {len(examples):,} references (targets of at most {budget} "
+               f"sentence(s)); left out: {left or 'none'}")
+    if not kept:
+        raise fail("no reference is true to its item's data: nothing to fine-tune on", BAD_INPUT)
+    return kept, budget
+
+
 def show_reason(reason, request=None) -> None:
     if reason.path == "withheld":
         typer.secho("(no reason shown: neither the reason nor the fallback passed the guard)", bold=True)
@@ -116,6 +132,9 @@ def register(app: typer.Typer, train_app: typer.Typer) -> None:
         elif not examples:
             raise fail(f"workspace {workspace} has no references in split {split!r} to learn from: the {generator} "
                        "generator learns from references (the template and the few-shot llm need none)", BAD_INPUT)
+        elif settings.get("finetune"):
+            examples, budget = _true_targets(examples, dataset, settings)
+            gen.finetune_config.setdefault("max_sentences", budget)  # the length the targets were checked at
         else:
             typer.echo(f"fitting {generator} on {len(examples):,} examples")
         gen.fit(examples)

@@ -78,3 +78,69 @@ def test_export_lora_gguf_names_and_shapes(tmp_path):
     assert bytes(field("adapter.type")).decode() == "lora"
     assert float(field("adapter.lora.alpha")[0]) == 16.0
     assert bytes(field("general.architecture")).decode() == "qwen2"
+
+
+# --------------------------------------------------------------------------- length budget, checkpoints, resume
+
+def test_sentence_budget_follows_the_references():
+    from recreason.reasons.llm.finetune import sentence_budget
+
+    one = TrainingExample(request=EX[0].request, text="It has tacos.")
+    two = TrainingExample(request=EX[0].request, text="It has tacos. They are cheap.")
+    three = TrainingExample(request=EX[0].request, text="A. B is here. C is there. D too.")
+    assert sentence_budget([one, one, two]) == 1
+    assert sentence_budget([two, two, one]) == 2
+    assert sentence_budget([three] * 3) == 2  # at most two
+    assert sentence_budget([]) == 1
+
+
+class CharTokenizer:
+    pad_token_id = 0
+
+    def __call__(self, text, add_special_tokens=True):
+        return {"input_ids": ([1] if add_special_tokens else []) + [2 + ord(c) % 250 for c in text]}
+
+
+def _tiny():
+    transformers = pytest.importorskip("transformers")
+    pytest.importorskip("peft")
+    import torch
+
+    torch.manual_seed(0)
+    cfg = transformers.Qwen2Config(vocab_size=256, hidden_size=16, intermediate_size=32, num_hidden_layers=1,
+                                   num_attention_heads=2, num_key_value_heads=1, max_position_embeddings=128)
+    return transformers.Qwen2ForCausalLM(cfg)
+
+
+def _adapter(model):
+    from peft import get_peft_model_state_dict
+
+    return {k: v.detach().clone() for k, v in get_peft_model_state_dict(model).items()}
+
+
+def test_a_killed_run_resumes_to_the_same_adapter(tmp_path):
+    """Six steps at once, or three, a kill, and the same call again: the same weights (optimizer, schedule,
+    dropout RNG and losses come back from the checkpoint)."""
+    import torch
+
+    from recreason.reasons.llm.finetune import FinetuneConfig, train_lora
+
+    pairs = [(f"User: likes {w}. Item: {w} box. Reason:", f" A {w} box for you.\n")
+             for w in ("tea", "rice", "salt", "jam", "figs", "oats", "nuts", "eggs", "milk", "corn", "kale", "plum")]
+    cfg = FinetuneConfig(rank=2, alpha=4, batch_size=2, epochs=1.0, warmup_steps=2, checkpoint_every=0, log_every=100)
+    quiet = (lambda _m: None)
+    straight, run = train_lora(_tiny(), CharTokenizer(), pairs, cfg, tmp_path / "a", "k", quiet)
+    assert run["step"] == run["total"] == 6 and not (tmp_path / "a" / "checkpoint").exists()
+
+    _, run = train_lora(_tiny(), CharTokenizer(), pairs, cfg, tmp_path / "b", "k", quiet, stop_after=3)
+    assert run["step"] == 3 and (tmp_path / "b" / "checkpoint" / "state.json").is_file()
+    logs = []
+    resumed, run = train_lora(_tiny(), CharTokenizer(), pairs, cfg, tmp_path / "b", "k", logs.append)
+    assert run["step"] == 6 and any("resuming at step 3" in m for m in logs)
+    assert len(run["losses"]) == 6
+    a, b = _adapter(straight), _adapter(resumed)
+    assert a.keys() == b.keys() and all(torch.allclose(a[k], b[k], atol=1e-6) for k in a)
+
+    logs.clear()  # another run's checkpoint (other key) is not taken
+    train_lora(_tiny(), CharTokenizer(), pairs, cfg, tmp_path / "b", "other", logs.append, stop_after=1)
+    assert any("another run" in m for m in logs)

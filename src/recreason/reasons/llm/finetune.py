@@ -49,20 +49,57 @@ class FinetuneConfig:
     threads: int | None = None
     seed: int = 0
     prompt_version: str = DEFAULT_VERSION
-    max_sentences: int = 1
+    max_sentences: int | None = None  # None: the references' own length (``sentence_budget``)
     export_gguf: bool = True
     log_every: int = 10
     dtype: str = "float32"  # transformers 5 keeps GGUF weights packed and computes in float32 either way
+    checkpoint_every: int = 25  # steps between checkpoints (0: none); a rerun of the same job resumes there
+    max_minutes: float | None = None  # stop (with a checkpoint) after this long; the next run goes on
+
+
+#: config fields that do not change what is trained (a checkpoint of a run that differs only in them resumes)
+_RUN_ONLY = ("out_dir", "export_gguf", "log_every", "threads", "checkpoint_every", "max_minutes")
 
 
 @dataclass
 class FinetuneResult:
-    peft_adapter: Path
+    peft_adapter: Path | None  # None while the run is not complete
     gguf_adapter: Path | None
     n_examples: int
-    steps: int
+    steps: int  # steps done so far (of ``total``)
     seconds: float
     losses: list[float] = field(default_factory=list)
+    total: int = 0
+    max_sentences: int = 1
+
+    @property
+    def complete(self) -> bool:
+        return self.steps >= self.total
+
+
+class FinetuneIncomplete(RuntimeError):
+    """A fine-tuning run stopped before its last step (``max_minutes``); its checkpoint waits for the next run."""
+
+    def __init__(self, result: FinetuneResult):
+        super().__init__(f"fine-tuning stopped at step {result.steps} of {result.total}; run the same command "
+                         "again to resume from the checkpoint")
+        self.result = result
+
+
+def sentence_budget(examples: Sequence, cap: int = 2) -> int:
+    """Sentences a target keeps: the median of the references' own (XRec amazon references run to two
+    sentences, google's to one), at most ``cap``."""
+    from recreason.reasons.llm.prompts import first_sentences
+
+    counts = []
+    for ex in examples[:2000]:
+        text, n = ex.text.strip(), 0
+        while text and n < cap + 1:
+            head = first_sentences(text, 1)
+            text, n = text[len(head):].strip(), n + 1
+        counts.append(n)
+    counts = sorted(c for c in counts if c)
+    return max(1, min(cap, counts[len(counts) // 2])) if counts else 1
 
 
 def training_pairs(examples: Sequence, version: str = DEFAULT_VERSION, max_sentences: int = 1) -> list[tuple[str, str]]:
@@ -113,9 +150,14 @@ def load_base(gguf_path: Path, dtype: str = "float32"):
 
 
 def finetune_lora(examples: Sequence, cfg: FinetuneConfig, log: Callable[[str], None] = print) -> FinetuneResult:
-    """Train a LoRA adapter on ``examples`` (TrainingExample) and save it (PEFT folder + GGUF)."""
+    """Train a LoRA adapter on ``examples`` (TrainingExample) and save it (PEFT folder + GGUF).
+
+    Checkpoints every ``cfg.checkpoint_every`` steps into ``OUT/checkpoint``; the same call again (same
+    examples and settings) resumes from there, so a long CPU run can span sittings (``cfg.max_minutes`` ends
+    a sitting cleanly). The result says whether the run is complete; only a complete run is exported."""
+    import hashlib
+
     import torch
-    from peft import LoraConfig, get_peft_model
 
     from recreason.reasons.llm.backends import default_threads
     from recreason.reasons.llm.registry import cache_dir, resolve
@@ -123,23 +165,67 @@ def finetune_lora(examples: Sequence, cfg: FinetuneConfig, log: Callable[[str], 
     spec = resolve(cfg.base)
     if spec.kind != "gguf":
         raise ValueError(f"fine-tuning needs a GGUF base model, got {spec.kind}: {spec.location}")
-    pairs = training_pairs(examples, cfg.prompt_version, cfg.max_sentences)
+    sentences = cfg.max_sentences or sentence_budget(examples)
+    pairs = training_pairs(examples, cfg.prompt_version, sentences)
     random.Random(cfg.seed).shuffle(pairs)
     pairs = pairs[: cfg.max_examples or None]
     if not pairs:
         raise ValueError("no training examples with a usable reference reason")
-    key = json.dumps([asdict(cfg) | {"out_dir": None}, pairs[:50], len(pairs)], ensure_ascii=False, default=str)
-    import hashlib
-
+    key = run_key(cfg, pairs)
     out = Path(cfg.out_dir) if cfg.out_dir else cache_dir().parent / "finetune" / (
         f"{spec.name}-{hashlib.sha256(key.encode()).hexdigest()[:10]}")
     out.mkdir(parents=True, exist_ok=True)
-    torch.manual_seed(cfg.seed)
     torch.set_num_threads(cfg.threads or default_threads())
 
     t0 = time.perf_counter()
     model, tokenizer = load_base(Path(spec.location), cfg.dtype)
-    log(f"loaded {spec.name} from GGUF in {time.perf_counter() - t0:.0f} s")
+    log(f"loaded {spec.name} from GGUF in {time.perf_counter() - t0:.0f} s; {len(pairs)} examples, "
+        f"targets of at most {sentences} sentence(s)")
+    model, run = train_lora(model, tokenizer, pairs, cfg, out, key, log)
+    result = FinetuneResult(None, None, run["n"], run["step"], run["seconds"], run["losses"], run["total"], sentences)
+    if not result.complete:
+        log(f"stopped at step {result.steps}/{result.total} (checkpoint in {out / 'checkpoint'}); "
+            "run the same command again to go on")
+        return result
+
+    model.hf_quantizer = None  # a GGUF-loaded model refuses to save otherwise
+    base = model.get_base_model()
+    base.hf_quantizer = None
+    if hasattr(base.config, "quantization_config"):
+        del base.config.quantization_config
+    peft_dir = out / "peft"
+    model.save_pretrained(str(peft_dir))
+    gguf_path = export_lora_gguf(peft_dir, Path(spec.location), out / "adapter.gguf") if cfg.export_gguf else None
+    (out / "train.json").write_text(json.dumps({"config": asdict(cfg), "max_sentences": sentences,
+                                                "n_examples": run["n"], "steps": run["total"],
+                                                "seconds": run["seconds"], "losses": run["losses"]},
+                                               default=str, indent=1))
+    _drop_checkpoint(out)
+    log(f"trained {run['total']} steps on {run['n']} examples in {run['seconds'] / 60:.1f} min; "
+        f"adapter {gguf_path or peft_dir}")
+    result.peft_adapter, result.gguf_adapter = peft_dir, gguf_path
+    return result
+
+
+def run_key(cfg: FinetuneConfig, pairs: list[tuple[str, str]]) -> str:
+    """What identifies a training run: the settings that change the result, and every training pair."""
+    import hashlib
+
+    digest = hashlib.sha256(json.dumps(pairs, ensure_ascii=False).encode()).hexdigest()
+    settings = {k: v for k, v in asdict(cfg).items() if k not in _RUN_ONLY}
+    return json.dumps([settings, len(pairs), digest], ensure_ascii=False, default=str)
+
+
+def train_lora(model, tokenizer, pairs: list[tuple[str, str]], cfg: FinetuneConfig, out: Path, key: str,
+               log: Callable[[str], None] = print, stop_after: int | None = None):
+    """LoRA on ``model`` (a transformers causal LM) for (prompt, target) ``pairs``: the loss on the target's
+    tokens only, AdamW with warm-up and linear decay, checkpoints in ``out/checkpoint`` (adapter weights,
+    optimizer, schedule, RNG state, losses), resumed when the checkpoint's ``key`` matches. Stops after
+    ``stop_after`` steps in all (tests) or ``cfg.max_minutes``. Returns (peft model, run record)."""
+    import torch
+    from peft import LoraConfig, get_peft_model
+
+    torch.manual_seed(cfg.seed)
     model = get_peft_model(model, LoraConfig(r=cfg.rank, lora_alpha=cfg.alpha, lora_dropout=cfg.dropout,
                                              target_modules=list(cfg.target_modules), task_type="CAUSAL_LM"))
     pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else 0
@@ -151,10 +237,16 @@ def finetune_lora(examples: Sequence, cfg: FinetuneConfig, log: Callable[[str], 
     total = len(batches)
     sched = torch.optim.lr_scheduler.LambdaLR(
         opt, lambda s: min(1.0, (s + 1) / max(1, cfg.warmup_steps)) * max(0.0, 1 - s / max(1, total)))
-    model.train()
     losses: list[float] = []
-    t1 = time.perf_counter()
-    for step, idx in enumerate(batches, 1):
+    done, seconds = _resume(model, opt, sched, out, key, log)
+    if done:
+        losses, seconds, start = done["losses"], done["seconds"], done["step"]
+    else:
+        start = 0
+    model.train()
+    t1 = time.perf_counter() - seconds
+    step = start
+    for step, idx in enumerate(batches[start:], start + 1):
         width = max(len(rows[i][0]) for i in idx)
         ids = torch.full((len(idx), width), pad, dtype=torch.long)  # (batch, width)
         labels = torch.full((len(idx), width), -100, dtype=torch.long)
@@ -171,24 +263,70 @@ def finetune_lora(examples: Sequence, cfg: FinetuneConfig, log: Callable[[str], 
         sched.step()
         opt.zero_grad(set_to_none=True)
         losses.append(loss.item())
+        elapsed = time.perf_counter() - t1
         if step % cfg.log_every == 0 or step == total:
-            rate = (time.perf_counter() - t1) / step
+            rate = elapsed / step
             log(f"step {step}/{total} loss {sum(losses[-cfg.log_every:]) / len(losses[-cfg.log_every:]):.3f} "
                 f"{rate:.1f} s/step, about {rate * (total - step) / 60:.0f} min left")
-    seconds = time.perf_counter() - t1
+        out_of_time = cfg.max_minutes is not None and elapsed - seconds >= cfg.max_minutes * 60
+        stop = step < total and (out_of_time or (stop_after is not None and step >= stop_after))
+        if step < total and (stop or (cfg.checkpoint_every and step % cfg.checkpoint_every == 0)):
+            _checkpoint(model, opt, sched, out, key, {"step": step, "losses": losses, "seconds": elapsed})
+        if stop:
+            break
+    run = {"n": len(rows), "step": step, "total": total, "losses": losses, "seconds": time.perf_counter() - t1}
+    return model, run
 
-    model.hf_quantizer = None  # a GGUF-loaded model refuses to save otherwise
-    base = model.get_base_model()
-    base.hf_quantizer = None
-    if hasattr(base.config, "quantization_config"):
-        del base.config.quantization_config
-    peft_dir = out / "peft"
-    model.save_pretrained(str(peft_dir))
-    gguf_path = export_lora_gguf(peft_dir, Path(spec.location), out / "adapter.gguf") if cfg.export_gguf else None
-    (out / "train.json").write_text(json.dumps({"config": asdict(cfg), "n_examples": len(rows), "steps": total,
-                                                "seconds": seconds, "losses": losses}, default=str, indent=1))
-    log(f"trained {total} steps on {len(rows)} examples in {seconds / 60:.1f} min; adapter {gguf_path or peft_dir}")
-    return FinetuneResult(peft_dir, gguf_path, len(rows), total, seconds, losses)
+
+def _checkpoint(model, opt, sched, out: Path, key: str, state: dict) -> None:
+    """Adapter weights, optimizer, schedule and RNG state, written to a new folder and renamed into place (a
+    kill while writing leaves the previous checkpoint whole)."""
+    import shutil
+
+    import torch
+    from peft import get_peft_model_state_dict
+    from safetensors.torch import save_file
+
+    tmp, final = out / "checkpoint.tmp", out / "checkpoint"
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    save_file({k: v.contiguous() for k, v in get_peft_model_state_dict(model).items()}, str(tmp / "adapter.safetensors"))
+    torch.save({"optimizer": opt.state_dict(), "schedule": sched.state_dict(), "rng": torch.get_rng_state()},
+               tmp / "optimizer.pt")
+    (tmp / "state.json").write_text(json.dumps({"key": key, **state}))
+    old = out / "checkpoint.old"
+    shutil.rmtree(old, ignore_errors=True)
+    if final.exists():
+        final.rename(old)
+    tmp.rename(final)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _resume(model, opt, sched, out: Path, key: str, log) -> tuple[dict | None, float]:
+    import torch
+    from peft import set_peft_model_state_dict
+    from safetensors.torch import load_file
+
+    folder = out / "checkpoint"
+    if not (folder / "state.json").is_file():
+        return None, 0.0
+    state = json.loads((folder / "state.json").read_text())
+    if state.get("key") != key:
+        log(f"{folder}: a checkpoint of another run (other examples or settings); starting afresh")
+        return None, 0.0
+    set_peft_model_state_dict(model, load_file(str(folder / "adapter.safetensors")))
+    saved = torch.load(folder / "optimizer.pt", weights_only=False)
+    opt.load_state_dict(saved["optimizer"])
+    sched.load_state_dict(saved["schedule"])
+    torch.set_rng_state(saved["rng"])
+    log(f"resuming at step {state['step']} from {folder}")
+    return state, float(state["seconds"])
+
+
+def _drop_checkpoint(out: Path) -> None:
+    import shutil
+
+    shutil.rmtree(out / "checkpoint", ignore_errors=True)
 
 
 def response_loss(model, ids, mask, labels):

@@ -146,12 +146,15 @@ class LLMGenerator(Generator):
 
     def fit(self, train: Sequence[TrainingExample]) -> LLMGenerator:
         if self.finetune:
-            from recreason.reasons.llm.finetune import FinetuneConfig, finetune_lora
+            from recreason.reasons.llm.finetune import FinetuneConfig, FinetuneIncomplete, finetune_lora
             from recreason.reasons.llm.registry import DEFAULT_MODEL
 
             cfg = FinetuneConfig(**{"base": self.model or DEFAULT_MODEL, **self.finetune_config})
             result = finetune_lora(train, cfg)
+            if not result.complete:
+                raise FinetuneIncomplete(result)
             self.model = cfg.base  # the adapter only fits the model it was trained on
+            self.max_sentences = result.max_sentences  # serve the length it was trained to write
             self.lora = str(result.gguf_adapter or result.peft_adapter)
             self.shots = 0  # trained on zero-shot prompts: serve it the same way (and 3x shorter prompts)
             self._backend, self._injected = None, False
