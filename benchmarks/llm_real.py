@@ -12,7 +12,10 @@ fluent, withheld, and seconds a reason (all of the pipeline). ``--dump FILE`` wr
 item's and the user's data, for reading.
 
 Configurations (``CONFIGS``): ``template`` (the fallback alone), ``v1`` (the prompt before the v2 shots, greedy),
-``v2`` (greedy), ``v2-best3`` (greedy, and 2 sampled candidates for a reason that fails or is weak).
+``v2`` (greedy), ``v2-best3`` (greedy, and 2 sampled candidates for a reason that fails or is weak),
+``v2-best3-num`` (the same under a grammar that lets digits appear only as the item's data writes them), ``lora`` and
+``lora-best3`` (the base model with ``--lora ADAPTER``, zero-shot prompts as it was trained: see
+``benchmarks.llm_selftrain``).
 Requests use seed 1 by default, so they are not the judgement set's tuned requests (seed 0).
 """
 
@@ -41,6 +44,9 @@ CONFIGS = {
     "v1": {"prompt_version": "v1"},
     "v2": {"prompt_version": "v2"},
     "v2-best3": {"prompt_version": "v2", "best_of": 3},
+    "v2-best3-num": {"prompt_version": "v2", "best_of": 3, "grounded_numbers": True},
+    "lora": {"prompt_version": "v2", "shots": 0, "lora": True},  # --lora: the adapter, zero-shot as trained
+    "lora-best3": {"prompt_version": "v2", "shots": 0, "lora": True, "best_of": 3},
 }
 HEAD = ["source", "config", "n", "raw false", "raw personal", "raw fluent", "LLM shown", "false", "personal",
         "fluent", "against", "withheld", "s/reason"]
@@ -66,6 +72,7 @@ def run(src, config: str, backend, model: str, dump) -> list[str]:
     else:
         from recreason.reasons.llm import LLMGenerator
 
+        settings = {k: v for k, v in settings.items() if k != "lora"}
         gen = LLMGenerator(model=model, backend=backend, seed=0, **settings).fit(src.train[:2000])
     guard = build_guard(src.dataset)
     out = write(gen, src.requests, guard)
@@ -94,27 +101,37 @@ def main(argv=None) -> int:
     p.add_argument("--sources", nargs="*", help="only these (giftcards, clothing, zh-shopping)")
     p.add_argument("--model", default="qwen2.5-coder-0.5b")
     p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--lora", help="a GGUF LoRA adapter for the lora configurations")
     p.add_argument("--work", type=Path, default=Path(".recreason/bench/llm_real"))
     p.add_argument("--dump", type=Path, help="every reason with its data, one JSON object a line")
     add_write_option(p)
     args = p.parse_args(argv)
-    backend = None
-    if any(CONFIGS[c] is not None for c in args.configs):
-        from recreason.reasons.llm.backends import make_backend
+    from recreason.reasons.llm.backends import make_backend
 
-        backend = make_backend(args.model, threads=args.threads)
+    backends: dict[bool, object] = {}
+
+    def backend_for(config: str):
+        with_lora = bool((CONFIGS[config] or {}).get("lora"))
+        if CONFIGS[config] is None:
+            return None
+        if with_lora and not args.lora:
+            p.error(f"--configs {config} needs --lora ADAPTER")
+        if with_lora not in backends:
+            backends[with_lora] = make_backend(args.model, threads=args.threads, lora=args.lora if with_lora else None)
+        return backends[with_lora]
+
     dump = args.dump.open("w", encoding="utf-8") if args.dump else None
     rows = []
     for src in sources(args.n, args.seed, args.work, args.sources):
         for config in args.configs:
-            rows.append(run(src, config, backend, args.model, dump))
+            rows.append(run(src, config, backend_for(config), args.model, dump))
             print(" | ".join(rows[-1]), file=sys.stderr, flush=True)
     table = markdown_table(HEAD, rows, left=2)
     print(table)
     print(f"peak RSS {peak_rss_mb() / 1024:.2f} GB", file=sys.stderr)
     if args.write:
         cmd = (f"`.venv/bin/python -m benchmarks.llm_real --n {args.n} --seed {args.seed} --configs "
-               f"{' '.join(args.configs)}`")
+               f"{' '.join(args.configs)}{' --lora ' + args.lora if args.lora else ''}`")
         write_section(Path("BENCHMARKS.md"), "llm-real", f"Command: {cmd} — {machine_note()}, model {args.model} "
                       f"on {args.threads} llama.cpp threads.\n\n{table}")
     return 0

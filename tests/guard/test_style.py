@@ -13,6 +13,8 @@ from recreason.text import language
     ("You often buy gift cards, and this card is redeemable in the U.S.… , price: 25; praised for delivery.", "en"),
     ("The card suits a reader who likes Gift Cards and mostly buys budget items.", "en"),
     ("水果好评：味道、包装，适合你。", "zh"),
+    ("The Wendy's Gift Card is a gift card that you agree to comply with, price: 20, and is praised for delivery.", "en"),
+    ("Your most preferred gifts are Nordstrom Gift Card, brand: Nordstrom, and gift cards.", "en"),
 ])
 def test_echoes_and_circles_are_degenerate(text, lang):
     assert degeneration_problems(text, language(lang)), text

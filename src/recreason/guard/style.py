@@ -56,8 +56,9 @@ PROMPT_ECHO = re.compile(r"(?:^|\n|\s)(?:user|item|reason|attributes|profile|int
 #: "好评：…", a value cut with "…" and then more text. Copied into a reason, it is a field dump, not a sentence.
 #: "衣服（衣服）", "Laptops (Laptops)": a name and its category in brackets, the head of the prompt's item line
 TITLE_ECHO = re.compile(r"(\w{1,20})\s*[（(]\1[)）]")
-SUMMARY_ECHO = re.compile(r";\s*(?:praised|criticised) for\b|(?:好评|差评|偏好品牌)[:：]|…\s*[,，;；]|"
-                          r"\bmostly buys (?:budget|mid-range|premium) items\b", re.IGNORECASE)
+SUMMARY_ECHO = re.compile(r"\b(?:praised|criticised) for\b|(?:好评|差评|偏好品牌)[:：]|…\s*[,，;；]|"
+                          r"\bmostly buys (?:budget|mid-range|premium) items\b|"
+                          r"(?:^|[\s,，;；(（])(?:brand|price|feature|品牌|价格)\s*[:：]\s*\S", re.IGNORECASE)
 
 def stance_problems(text: str, item: ItemProfile, lang: Language) -> list[str]:
     out = []
@@ -170,6 +171,10 @@ def fluency_problems(text: str, item: ItemProfile, lang: Language) -> list[str]:
             out.append(f"field_dump: '{cat}' (the category pasted with its key)")
     if re.search(r"\w…\s*[,，]|\w\.\.\.\s*,", text):
         out.append("clumsy: '…' (a cut-off word inside the sentence)")
+    if m := re.search(r"\w[.!]\s+(?:and|with|a fit|matches|suits|or)\b", text):
+        out.append(f"clumsy: '{m.group(0)}' (a sentence of the data pasted inside the reason)")
+    if m := re.search(r"(?<=\s)[A-Z][a-z]+(?: [A-Z]?[a-z]+)?:\s+[A-Z]", text):
+        out.append(f"clumsy: '{m.group(0)}' (a label of the data inside the sentence)")
     if m := TITLE_ECHO.search(text):
         out.append(f"clumsy: '{m.group(0)}' (a name and its category as the prompt writes them)")
     if twice := _said_twice(text, lang):

@@ -29,10 +29,11 @@ class FakeBackend(Backend):
 
     def complete(self, prompts: Sequence[str], max_tokens: int = 64, stop: Sequence[str] = (),
                  temperature: float = 0.0, seed: int | Sequence[int] = 0,
-                 reuse_prompt: bool = False) -> list[Completion]:
+                 reuse_prompt: bool = False, grammars=None) -> list[Completion]:
         seeds = seeds_for(prompts, seed)
         self.calls.append({"prompts": list(prompts), "max_tokens": max_tokens, "stop": list(stop),
-                           "temperature": temperature, "seed": seed, "reuse_prompt": reuse_prompt})
+                           "temperature": temperature, "seed": seed, "reuse_prompt": reuse_prompt,
+                           "grammars": grammars})
         return [Completion(self.answer(p, s), 7, 0.01, "stop") for p, s in zip(prompts, seeds)]
 
 

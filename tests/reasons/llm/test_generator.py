@@ -91,3 +91,17 @@ def test_two_sentences_when_asked(fake_backend):
     out = LLMGenerator(backend=backend, max_sentences=2).generate(requests()[1:])
     assert out[0].text == "The 0.9 kg TrailLite Chair suits your hiking. Extra sentence."
     assert backend.calls[0]["stop"] == ["\n"] and backend.calls[0]["max_tokens"] == 128
+
+
+def test_grounded_numbers_send_a_grammar_of_the_items_own_numbers(fake_backend):
+    from recreason.reasons.llm.grammar import item_numbers, number_grammar
+
+    assert item_numbers(PHONE) == ["5000", "190", "14"]
+    g = number_grammar(item_numbers(PHONE))
+    assert 'num ::= "5000" | "190" | "14"' in g and "piece ::= [^0-9\\n] | num" in g
+    assert "num" not in number_grammar([])  # no numbers in the data: no digits at all
+    backend = fake_backend(answer)
+    LLMGenerator(backend=backend, grounded_numbers=True).generate(requests())
+    assert backend.calls[0]["grammars"] == [g]
+    LLMGenerator(backend=backend).generate(requests())
+    assert backend.calls[-1]["grammars"] is None

@@ -53,10 +53,12 @@ class Backend(ABC):
     @abstractmethod
     def complete(self, prompts: Sequence[str], max_tokens: int = 64, stop: Sequence[str] = (),
                  temperature: float = 0.0, seed: int | Sequence[int] = 0,
-                 reuse_prompt: bool = False) -> list[Completion]:
+                 reuse_prompt: bool = False, grammars: Sequence[str | None] | None = None) -> list[Completion]:
         """One completion per prompt, in order. ``seed``: one for all, or one per prompt (sampled candidates
         of one prompt differ by seed). ``reuse_prompt``: the same prompt comes several times in a row (best-of-n
-        candidates); a backend may keep its evaluated prefix between them (llama.cpp's prompt cache)."""
+        candidates); a backend may keep its evaluated prefix between them (llama.cpp's prompt cache).
+        ``grammars``: a GBNF grammar per prompt (or None) that the continuation must follow; backends that
+        cannot constrain decoding ignore it (the guard checks every reason anyway)."""
 
     def close(self) -> None:
         """Free the model (no-op where nothing is held)."""
@@ -131,12 +133,14 @@ class LlamaCppBackend(Backend):
         self._lock = threading.Lock()
 
     def _one(self, prompt: str, max_tokens: int, stop: Sequence[str], temperature: float, seed: int,
-             cache_prompt: bool | None = None):
+             cache_prompt: bool | None = None, grammar: str | None = None):
         t0 = time.perf_counter()
-        reply = self._server.handle_completions({
-            "prompt": prompt, "max_tokens": max_tokens, "temperature": temperature, "stop": list(stop),
-            "cache_prompt": self.cache_prompt if cache_prompt is None else cache_prompt, "seed": seed, "n_probs": 0,
-        })
+        body = {"prompt": prompt, "max_tokens": max_tokens, "temperature": temperature, "stop": list(stop),
+                "cache_prompt": self.cache_prompt if cache_prompt is None else cache_prompt, "seed": seed,
+                "n_probs": 0}
+        if grammar:
+            body["grammar"] = grammar
+        reply = self._server.handle_completions(body)
         seconds = time.perf_counter() - t0
         if not isinstance(reply, dict) or "choices" not in reply:
             raise BackendError(f"llama.cpp returned no completion: {str(reply)[:300]}")
@@ -165,18 +169,19 @@ class LlamaCppBackend(Backend):
 
     def complete(self, prompts: Sequence[str], max_tokens: int = 64, stop: Sequence[str] = (),
                  temperature: float = 0.0, seed: int | Sequence[int] = 0,
-                 reuse_prompt: bool = False) -> list[Completion]:
+                 reuse_prompt: bool = False, grammars: Sequence[str | None] | None = None) -> list[Completion]:
         """``reuse_prompt``: llama.cpp's prompt cache on for this call (a candidate after the first of the same
         prompt then costs its new tokens only: the prompt is most of a reason's time on a CPU)."""
         if self._server is None:
             raise BackendError("backend is closed")
         seeds = seeds_for(prompts, seed)
+        grammars = list(grammars) if grammars is not None else [None] * len(prompts)
         cache = True if reuse_prompt else None
+        jobs = list(zip(prompts, seeds, grammars))
         if self.parallel == 1 or len(prompts) == 1:
-            return [self._one(p, max_tokens, stop, temperature, s, cache) for p, s in zip(prompts, seeds)]
+            return [self._one(p, max_tokens, stop, temperature, s, cache, g) for p, s, g in jobs]
         with ThreadPoolExecutor(self.parallel) as pool:
-            return list(pool.map(lambda ps: self._one(ps[0], max_tokens, stop, temperature, ps[1], cache),
-                                 zip(prompts, seeds)))
+            return list(pool.map(lambda j: self._one(j[0], max_tokens, stop, temperature, j[1], cache, j[2]), jobs))
 
     def close(self) -> None:
         self._server = None
@@ -279,8 +284,9 @@ class OpenAIBackend(Backend):
 
     def complete(self, prompts: Sequence[str], max_tokens: int = 64, stop: Sequence[str] = (),
                  temperature: float = 0.0, seed: int | Sequence[int] = 0,
-                 reuse_prompt: bool = False) -> list[Completion]:
-        seeds = seeds_for(prompts, seed)  # reuse_prompt: servers (vLLM, llama.cpp) cache prefixes themselves
+                 reuse_prompt: bool = False, grammars: Sequence[str | None] | None = None) -> list[Completion]:
+        # reuse_prompt: servers (vLLM, llama.cpp) cache prefixes themselves; grammars: no common OpenAI field
+        seeds = seeds_for(prompts, seed)
         if self.parallel == 1 or len(prompts) == 1:
             return [self._one(p, max_tokens, stop, temperature, s) for p, s in zip(prompts, seeds)]
         with ThreadPoolExecutor(self.parallel) as pool:
@@ -315,8 +321,8 @@ class HFBackend(Backend):
 
     def complete(self, prompts: Sequence[str], max_tokens: int = 64, stop: Sequence[str] = (),
                  temperature: float = 0.0, seed: int | Sequence[int] = 0,
-                 reuse_prompt: bool = False) -> list[Completion]:
-        out = []
+                 reuse_prompt: bool = False, grammars: Sequence[str | None] | None = None) -> list[Completion]:
+        out = []  # grammars: not supported by transformers' generate here
         for prompt, s in zip(prompts, seeds_for(prompts, seed)):
             self._torch.manual_seed(s)
             t0 = time.perf_counter()

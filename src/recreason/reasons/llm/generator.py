@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from recreason.reasons.base import Evidence, Fact, Generator, Reason, ReasonRequest, TrainingExample
+from recreason.reasons.llm.grammar import item_numbers, number_grammar
 from recreason.reasons.llm.prompts import (
     DEFAULT_VERSION,
     MAX_LENGTH,
@@ -57,7 +58,8 @@ class LLMGenerator(Generator):
                  max_tokens: int | None = None, temperature: float = 0.0, seed: int = 0,
                  lora: str | None = None, max_sentences: int = 1, max_length: dict | None = None,
                  parallel: int = 1, n_ctx: int = 2048, threads: int | None = None, finetune: bool = False,
-                 finetune_config: dict | None = None, best_of: int = 1, backend=None):
+                 finetune_config: dict | None = None, best_of: int = 1, grounded_numbers: bool = False,
+                 backend=None):
         self.model = model
         self.prompt_version = prompt_version
         self.shots = shots
@@ -72,6 +74,7 @@ class LLMGenerator(Generator):
         self.threads = threads
         self.finetune = finetune
         self.best_of = max(1, int(best_of))
+        self.grounded_numbers = grounded_numbers  # llama.cpp only: digits only as the item's data writes them
         self.finetune_config = finetune_config or {}
         self.pool = ShotPool()
         self._backend = backend
@@ -83,7 +86,8 @@ class LLMGenerator(Generator):
         return {"model": self.model, "prompt_version": self.prompt_version, "shots": self.shots,
                 "max_tokens": self.max_tokens, "temperature": self.temperature, "seed": self.seed,
                 "lora": self.lora, "max_sentences": self.max_sentences, "max_length": self.max_length,
-                "parallel": self.parallel, "n_ctx": self.n_ctx, "threads": self.threads, "best_of": self.best_of}
+                "parallel": self.parallel, "n_ctx": self.n_ctx, "threads": self.threads, "best_of": self.best_of,
+                "grounded_numbers": self.grounded_numbers}
 
     def save(self, folder: Path) -> Path:
         """Config, shot pool and (copied in) the LoRA adapter, so the folder stands alone."""
@@ -187,9 +191,10 @@ class LLMGenerator(Generator):
         for i, (_, template, _) in enumerate(built):
             by_lang.setdefault(template.lang, []).append(i)
         for lang, idx in by_lang.items():
+            grammars = [number_grammar(item_numbers(requests[i].item)) for i in idx] if self.grounded_numbers else None
             outs = self.backend.complete([built[i][0] for i in idx], max_tokens=self._token_budget(lang),
                                          stop=stops(lang, self.max_sentences), temperature=temperature,
-                                         seed=[seeds[i] for i in idx], reuse_prompt=reuse_prompt)
+                                         seed=[seeds[i] for i in idx], reuse_prompt=reuse_prompt, grammars=grammars)
             for i, c in zip(idx, outs):
                 limits = [n for n in (self.max_length.get(lang), requests[i].max_length) if n]
                 done[i] = {"text": postprocess(c.text, lang, self.max_sentences, min(limits) if limits else None),

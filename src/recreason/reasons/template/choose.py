@@ -80,7 +80,10 @@ class ClausePlan:
 MAX_VALUE_LENGTH = {True: 7, False: 24}
 
 
-_NOT_A_FACT = re.compile(r"https?://|www\.|\.com\b|@|\d{3}[- ]\d{3,4}[- ]\d{4}|[.!?]\s+\S|[。！？]\s*\S")
+#: not a fact to recommend by: a link, an address, a phone number, more than one sentence, a whole sentence
+#: ("Not redeemable online.", "Good for any occasion!"), or a label and its value ("Redemption: In Store Only")
+_NOT_A_FACT = re.compile(r"https?://|www\.|\.com\b|@|\d{3}[- ]\d{3,4}[- ]\d{4}|[.!?]\s+\S|[。！？]\s*\S|"
+                         r"(?<![A-Z])(?<!\b[a-z])[.!?]$|^[A-Z][\w&/ -]{1,24}:\s")
 
 
 def _shown(value: str, item: ItemProfile, lang: Language) -> bool:
