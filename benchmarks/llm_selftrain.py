@@ -1,18 +1,25 @@
 """Fine-tune the LLM on reasons the judge finds true, personal and specific: targets from data without
-references (rejection sampling), then LoRA on them.
+references (rejection sampling, or a larger teacher), then LoRA on them.
 
-    .venv/bin/python -m benchmarks.llm_selftrain --n 100 --out .recreason/bench/selftrain
-    .venv/bin/python -m benchmarks.llm_real --n 100 --configs lora --lora .recreason/bench/selftrain/adapter.gguf
+    .venv/bin/python -m benchmarks.llm_selftrain --n 60 --teacher qwen2.5-coder-1.5b --out .recreason/bench/distil
+    .venv/bin/python -m benchmarks.llm_real --n 100 --configs lora lora-best3 --lora .recreason/bench/distil/adapter.gguf
 
 Real data sets have no reference reasons (gift cards, clothing reviews, Chinese shopping reviews), and the
 references that exist are mostly untrue to their item's data (XRec's: 96–99 % hold a claim the data does not;
-AdvertiseGen's ad copy: all of 400 checked; ``recreason.guard.targets``). So the targets are written by the
-model itself: for ``--n`` requests of each real source (seed 2: other requests than ``llm_real``'s seed 1) the
-few-shot model (prompt v2) writes a greedy reason and ``--candidates`` sampled ones; the best that the judge
-shows *and* finds personal, specific and fluent (3) becomes the target, at most one per request. The embedded
-sample's references that pass ``true_targets`` join them (``--sample``, up to that many). Then LoRA
-(``recreason.reasons.llm.finetune``: zero-shot prompts, checkpoints, resumable) on the base model.
-Targets are kept in ``OUT/targets.jsonl``; a rerun with the same settings reuses them and resumes training.
+AdvertiseGen's ad copy: all of 400 checked; ``recreason.guard.targets``). So the targets are written by a
+model: for ``--n`` requests of each real source (seed 2: other requests than ``llm_real``'s seed 1) the
+few-shot ``--teacher`` (default: the model itself; prompt v2) writes a greedy reason and ``--candidates``
+sampled ones; the best that the judge shows *and* finds personal, specific and fluent (3) becomes the target,
+at most one per request. The embedded sample's references that pass ``true_targets`` join them (``--sample``,
+up to that many). Then LoRA (``recreason.reasons.llm.finetune``: zero-shot prompts, checkpoints, resumable)
+on ``--model``. Targets are kept in ``OUT/targets.jsonl``; a rerun with the same settings reuses them and
+resumes training. Read the targets before training: ``OUT/targets.jsonl`` holds them one a line.
+
+Measured 2026-12-08 with the 0.5B model as its own teacher (60 requests a source): 95 "strong" targets of 180
+requests, and reading them showed most were garbled or formulaic while the judge called them fluent and
+personal ("Blouses are 832, which is a class number", "蒙牛包装、味道、价格都是蒙牛的", "你常买计算机、衣服，书籍内容
+……很好"): the judge cannot yet tell garble from prose, so self-training on its verdicts was stopped before
+any step (the note of issue #13 has the details).
 """
 
 from __future__ import annotations
@@ -55,7 +62,8 @@ def main(argv=None) -> int:
     p.add_argument("--seed", type=int, default=2)
     p.add_argument("--candidates", type=int, default=2, help="sampled candidates besides the greedy one")
     p.add_argument("--sample", type=int, default=150, help="true sample references to add (0: none)")
-    p.add_argument("--model", default="qwen2.5-coder-0.5b")
+    p.add_argument("--model", default="qwen2.5-coder-0.5b", help="the model to fine-tune")
+    p.add_argument("--teacher", default=None, help="the model that writes the targets (default: --model)")
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--epochs", type=float, default=2.0)
     p.add_argument("--batch-size", type=int, default=8)
@@ -67,7 +75,8 @@ def main(argv=None) -> int:
     args = p.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
     cache = args.out / "targets.jsonl"
-    settings = {k: getattr(args, k) for k in ("n", "seed", "candidates", "sample", "model")}
+    args.teacher = args.teacher or args.model
+    settings = {k: getattr(args, k) for k in ("n", "seed", "candidates", "sample", "teacher")}
     examples: list[TrainingExample] = []
     if cache.is_file() and json.loads(cache.read_text(encoding="utf-8").splitlines()[0]) == settings:
         lines = cache.read_text(encoding="utf-8").splitlines()[1:]
@@ -77,8 +86,8 @@ def main(argv=None) -> int:
         from recreason.reasons.llm import LLMGenerator
         from recreason.reasons.llm.backends import make_backend
 
-        backend = make_backend(args.model, threads=args.threads)
-        gen = LLMGenerator(model=args.model, backend=backend, seed=0, prompt_version="v2")
+        backend = make_backend(args.teacher, threads=args.threads)
+        gen = LLMGenerator(model=args.teacher, backend=backend, seed=0, prompt_version="v2")
         work = args.out / "data"
         for src in (real_sources.giftcards(args.n, args.seed), real_sources.clothing(args.n, work / "clothing", args.seed),
                     real_sources.zh_shopping(args.n, work / "zh-shopping", args.seed)):

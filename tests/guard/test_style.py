@@ -40,3 +40,9 @@ def test_echoed_names_and_circles_read_as_clumsy(text, lang):
 def test_good_reasons_are_not(text, lang):
     assert not degeneration_problems(text, language(lang)), degeneration_problems(text, language(lang))
     assert not fluency_problems(text, ItemProfile(item_id="i"), language(lang))
+
+
+def test_a_title_is_a_name_not_a_loop():
+    text = "Amazon.com Gift Card in a Santa Tin (Ho! Ho! Ho! Card Design) suits a shopper who often buys Gift Cards."
+    assert degeneration_problems(text, language("en"))  # read blind, "Ho! Ho! Ho!" is a loop
+    assert not degeneration_problems(text, language("en"), "Amazon.com Gift Card in a Santa Tin (Ho! Ho! Ho! Card Design)")

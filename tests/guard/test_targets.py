@@ -31,3 +31,11 @@ def test_targets_are_checked_as_the_trainer_cuts_them():
     text = "The 0.9 kg TrailLite Chair suits your hiking. It was designed by NASA engineers."
     assert len(true_targets([ex(text)], max_sentences=1)[0]) == 1
     assert len(true_targets([ex(text)], max_sentences=2)[0]) == 0
+
+
+def test_a_number_is_held_to_the_key_it_is_said_of_not_to_bookkeeping():
+    from recreason.guard.claims import check_claims
+
+    card = ItemProfile(item_id="g", title="Gift Card in a Tin", attributes={
+        "Shipping Weight": "2.4 ounces", "Item Weight": "1.44 ounces"})
+    assert not check_claims("It comes in a tin with item weight 1.44 ounces.", card, HIKER, "en").findings

@@ -198,7 +198,8 @@ TABLES = ("items", "users", "interactions", "references")
 #: reason never names them, the template never shows their values
 BOOKKEEPING_KEYS = frozenset(["main_cat", "maincat", "rank", "asin", "sku", "salesrank", "sales_rank", "also_buy", "also_view", "similar_item", "details", "tech1", "tech2", "fit", "date", "imageurl", "imageurlhighres", "item_id", "product_id", "parent_asin"]) | frozenset((
     "shipping weight", "item model number", "domestic shipping", "international shipping", "upc", "isbn-10",
-    "isbn-13", "asin:", "date first available", "best sellers rank"))
+    "isbn-13", "asin:", "date first available", "best sellers rank", "product dimensions", "package dimensions",
+    "item model", "manufacturer part number", "batteries required"))
 #: attribute keys that carry taste (what a person picks an item for), in the order a prompt or a profile shows
 #: them: brand and maker, style and look, material, kind and genre, use. Other keys follow; bookkeeping stays out.
 TASTE_KEYS = (

@@ -39,6 +39,7 @@ from functools import lru_cache
 from typing import Literal
 
 from recreason.aspects import extract, lexicon
+from recreason.data.schema import is_bookkeeping
 from recreason.guard.about import credited_to_item
 from recreason.guard.grounding import GroundingIndex, UserIndex, item_index, located_unsupported, user_index
 from recreason.guard.quantities import find_quantities, supports
@@ -585,18 +586,21 @@ def _zh_vague(term: str) -> bool:
 
 def _association_findings(text: str, item: ItemProfile, index: GroundingIndex) -> list[Finding]:
     out = []
-    keys = [k for k in item.attributes if k and len(k) >= 2]
+    # bookkeeping keys ("Shipping Weight") say nothing a reason should be held to: "item weight 1.44 ounces"
+    # is the Item Weight's figure, not a wrong shipping weight
+    keys = [k for k in item.attributes if k and len(k) >= 2 and not is_bookkeeping(k)]
     if not keys:
         return out
     for q in find_quantities(text):
         if q.code is not None:
             continue
-        before = text[max(0, q.start - 8):q.start]
+        before = text[max(0, q.start - 16):q.start]
         head = before.rstrip(" ：:约为是").lower()
-        named = [k for k in keys if any(head.endswith(n) for n in _key_names(k))]
+        named = [(max(len(n) for n in _key_names(k) if head.endswith(n)), k) for k in keys
+                 if any(head.endswith(n) for n in _key_names(k))]
         if not named:
             continue
-        key = named[-1]
+        key = max(named, key=lambda nk: nk[0])[1]  # the most specific key the words name
         value = item.attributes[key]
         values = value if isinstance(value, list) else [value]
         own = [x for v in values for x in find_quantities(str(v))]

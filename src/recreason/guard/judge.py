@@ -168,7 +168,7 @@ def judge(text: str, request: ReasonRequest, catalog_values: set[str] | frozense
     lang = request.lang
     text = text or ""
     report = check_claims(text, request.item, request.user, lang, catalog_values=catalog_values, verifier=verifier)
-    degenerate = degeneration_problems(text, lang) if text.strip() else ["degenerate: empty"]
+    degenerate = degeneration_problems(text, lang, request.item.title) if text.strip() else ["degenerate: empty"]
     broken = [p for p in degenerate if "broken grammar" in p]  # readable, if badly: fluent 1, not degenerate
     degenerate = [p for p in degenerate if p not in broken]
     if not lang.reads_as(text, [v for _, v in request.item.facts()]):

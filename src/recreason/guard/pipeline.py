@@ -119,7 +119,7 @@ class Guard:
             v.problems.append(f"length: {lang.length(v.text)} {lang.unit}, the request allows {request.max_length}")
         if self.tone:  # a reason speaks for the item and the user (the item's own name is no judgement)
             v.problems += stance_problems(v.text, request.item, lang)
-        v.problems += degeneration_problems(v.text, lang)
+        v.problems += degeneration_problems(v.text, lang, request.item.title)
         v.problems += [p for p in fluency_problems(v.text, request.item, lang) if p.startswith("raw_key")]
         if self.grounding:
             report = check_claims(v.text, request.item, request.user, lang, catalog_values=self.catalog_values,

@@ -82,8 +82,12 @@ def _tokens(text: str, lang: Language) -> list[str]:
     return [ch for ch in text if not ch.isspace() and ch not in "，,。.！!？?；;：:、“”\"'（）()"]
 
 
-def degeneration_problems(text: str, lang: Language) -> list[str]:
+def degeneration_problems(text: str, lang: Language, title: str | None = None) -> list[str]:
+    """Loops, echoes of the prompt, refusals, next to no words. ``title``: the item's name, which is read as one
+    word ("Santa Tin (Ho! Ho! Ho! Card Design)" is a name, not a loop)."""
     t = text.strip()
+    if title and len(title) >= 4 and title in t:
+        t = t.replace(title, "它" if not lang.spaced else "Item")
     toks = _tokens(t, lang)
     minimum = 3 if lang.spaced else 5
     if len(toks) < minimum:

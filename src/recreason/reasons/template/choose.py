@@ -86,6 +86,10 @@ _NOT_A_FACT = re.compile(r"https?://|www\.|\.com\b|@|\d{3}[- ]\d{3,4}[- ]\d{4}|[
                          r"(?<![A-Z])(?<!\b[a-z])[.!?]$|^[A-Z][\w&/ -]{1,24}:\s")
 
 
+#: aspects reviews praise that are the shop's, not the item's
+_NOT_THE_ITEM = frozenset(("seller", "sellers", "vendor", "merchant", "卖家", "商家", "客服"))
+
+
 def _shown(value: str, item: ItemProfile, lang: Language) -> bool:
     """Whether an attribute value reads as a fact of the item: not empty, not a sentence (a policy, a link, a
     phone number), not longer than ``MAX_VALUE_LENGTH``, and not one of the item's categories again
@@ -105,8 +109,10 @@ def item_facts(item: ItemProfile, lang: Language) -> list[tuple[Fact, str]]:
         for v in value if isinstance(value, list) else [value]:
             if _shown(str(v), item, lang):
                 out.append((Fact(key=key, value=str(v)), tpl.fact(key, v)))
+    name = f"{item.title or ''} {item.brand or ''}".lower()
     for a in item.aspects:
-        if a.sentiment > 0:
+        # the item's own name is no aspect of it ("good nordstrom" of a Nordstrom gift card), nor is the seller
+        if a.sentiment > 0 and a.feature.lower() not in name and a.feature.lower() not in _NOT_THE_ITEM:
             out.append((Fact(key="aspect", value=a.feature), tpl.opinion(a.feature, a.opinions)))
     return out
 

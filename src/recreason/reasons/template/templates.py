@@ -19,6 +19,10 @@ from recreason.text import Language, language
 #: reviewers' superlatives ("best", "greatest", "perfect", 最好, 第一): absolute terms in a reason
 SUPERLATIVE = re.compile(r"^(?:best|greatest|finest|perfect|most\b.*|\w+est)$|^最|第一|顶级", re.IGNORECASE)
 
+#: opinion words of reviews that are verbs or stances, not adjectives: "love gift box", "recommend tin" read wrong
+_NOT_ADJECTIVES = frozenset(("love", "loved", "like", "liked", "recommend", "recommended", "enjoy", "want", "need",
+                             "thank", "thanks", "original"))
+
 
 def _negative(feature: str, opinion: str, lang) -> bool:
     """A complaint among an aspect's frequent opinions ("小" of 房间, "not flattering" of fit): a reason
@@ -66,7 +70,8 @@ class Templates:
     def opinion(self, feature: str, opinions: list[str]) -> str:
         """A positively reviewed aspect: "long battery life" / 续航给力 (the feature alone without opinions).
         A superlative a reviewer wrote ("best", "最好") is no word of ours: the next opinion is used."""
-        plain = [o for o in opinions if not SUPERLATIVE.search(o) and not _negative(feature, o, self.lang)]
+        plain = [o for o in opinions if not SUPERLATIVE.search(o) and not _negative(feature, o, self.lang)
+                 and o.lower() not in _NOT_ADJECTIVES]
         return self.aspect.format(feature=feature, opinion=plain[0]) if plain else feature
 
     def interest(self, kind: str, value: str) -> str:
