@@ -46,3 +46,8 @@ def test_a_title_is_a_name_not_a_loop():
     text = "Amazon.com Gift Card in a Santa Tin (Ho! Ho! Ho! Card Design) suits a shopper who often buys Gift Cards."
     assert degeneration_problems(text, language("en"))  # read blind, "Ho! Ho! Ho!" is a loop
     assert not degeneration_problems(text, language("en"), "Amazon.com Gift Card in a Santa Tin (Ho! Ho! Ho! Card Design)")
+
+
+def test_a_title_before_a_colon_is_no_prompt_echo():
+    text = "A shopper who often buys Gift Cards will appreciate Amazon eGift Card: cute design."
+    assert not degeneration_problems(text, language("en"), "Amazon eGift Card")

@@ -87,7 +87,7 @@ def degeneration_problems(text: str, lang: Language, title: str | None = None) -
     word ("Santa Tin (Ho! Ho! Ho! Card Design)" is a name, not a loop)."""
     t = text.strip()
     if title and len(title) >= 4 and title in t:
-        t = t.replace(title, "它" if not lang.spaced else "Item")
+        t = t.replace(title, "它" if not lang.spaced else "it")  # no label word ("Item:" reads as a prompt echo)
     toks = _tokens(t, lang)
     minimum = 3 if lang.spaced else 5
     if len(toks) < minimum:
