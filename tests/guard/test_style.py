@@ -51,3 +51,11 @@ def test_a_title_is_a_name_not_a_loop():
 def test_a_title_before_a_colon_is_no_prompt_echo():
     text = "A shopper who often buys Gift Cards will appreciate Amazon eGift Card: cute design."
     assert not degeneration_problems(text, language("en"), "Amazon eGift Card")
+
+
+def test_the_datas_field_names_listed_read_as_clumsy():
+    item = ItemProfile(item_id="d", title="Dresses 1078",
+                       attributes={"class": "Dresses", "department": "Dresses", "division": "General Petite"})
+    problems = fluency_problems("The Dresses 1078 is a dress, department, division, and class, for you.", item,
+                                language("en"))
+    assert any("names the data's fields" in p for p in problems)

@@ -39,3 +39,14 @@ def test_a_number_is_held_to_the_key_it_is_said_of_not_to_bookkeeping():
     card = ItemProfile(item_id="g", title="Gift Card in a Tin", attributes={
         "Shipping Weight": "2.4 ounces", "Item Weight": "1.44 ounces"})
     assert not check_claims("It comes in a tin with item weight 1.44 ounces.", card, HIKER, "en").findings
+
+
+def test_a_number_of_the_name_is_no_measure():
+    """ "Sweaters 936" is a name: "a 936mm sweater" invents a size; a price the data states stays true."""
+    from recreason.guard.claims import check_claims
+
+    sweater = ItemProfile(item_id="s", title="Sweaters 936", attributes={"class": "Sweaters"})
+    assert [f.rule for f in check_claims("The Sweaters 936 is a 936mm sweater.", sweater, HIKER, "en").findings] == \
+        ["number"]
+    card = ItemProfile(item_id="g", title="Gift Card $25", price=25)
+    assert not check_claims("This $25 card suits you.", card, HIKER, "en").findings

@@ -161,6 +161,15 @@ class GroundingIndex(_TextIndex):
         super().__init__(fact_texts(item))
         self.item = item
         self.title = item.title
+        # a bare number of the name ("Blouses 836", "Orbit X15") is a name, not a measure: "836 cm" is no fact
+        rest = [q for t in fact_texts(item.model_copy(update={"title": None})) for q in find_quantities(t)]
+        self._measures = [q for q in self.quantities if q.unit is not None or q.code is not None
+                          or any(supports(q, r) for r in rest)]
+
+    def states(self, q: Quantity) -> bool:
+        if q.code is None and q.unit is not None:
+            return any(supports(q, f) for f in self._measures)
+        return super().states(q)
 
 
 class UserIndex(_TextIndex):

@@ -179,6 +179,10 @@ def fluency_problems(text: str, item: ItemProfile, lang: Language) -> list[str]:
         out.append(f"clumsy: '{m.group(0)}' (a sentence of the data pasted inside the reason)")
     if m := re.search(r"(?<=\s)[A-Z][a-z]+(?: [A-Z]?[a-z]+)?:\s+[A-Z]", text):
         out.append(f"clumsy: '{m.group(0)}' (a label of the data inside the sentence)")
+    keys = [k for k in item.attributes if len(k) >= 4 and not is_bookkeeping(k) and k.lower() not in title]
+    named = [k for k in keys if re.search(rf"(?<![\w]){re.escape(k.lower())}(?![\w])", low)]
+    if len(named) >= 2:
+        out.append(f"clumsy: names the data's fields ({', '.join(named)}) as if they were facts")
     if m := TITLE_ECHO.search(text):
         out.append(f"clumsy: '{m.group(0)}' (a name and its category as the prompt writes them)")
     if twice := _said_twice(text, lang):
