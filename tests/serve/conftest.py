@@ -86,7 +86,7 @@ class PassGuard:
         self.calls = 0
         self._check = check
 
-    def check(self, reasons, requests, regenerate=None):
+    def check(self, reasons, requests, regenerate=None, more=None):
         assert len(reasons) == len(requests) and callable(regenerate)
         self.calls += 1
         return self._check(reasons, requests, regenerate) if self._check else reasons

@@ -297,8 +297,10 @@ def write_reasons(generator: Generator, requests: Sequence[ReasonRequest], guard
     if not requests:
         return []
     n = getattr(generator, "best_of", 1)
-    more = (lambda reqs: generator.candidates(reqs, n - 1)) if n > 1 else None
-    return guard.check(generator.generate(requests), requests, regenerate=generator.regenerate, more=more)
+    if n > 1:
+        return guard.check(generator.generate(requests), requests, regenerate=generator.regenerate,
+                           more=lambda reqs: generator.candidates(reqs, n - 1))
+    return guard.check(generator.generate(requests), requests, regenerate=generator.regenerate)
 
 
 def catalog_values(dataset: Dataset) -> set[str]:

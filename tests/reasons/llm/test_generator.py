@@ -32,7 +32,7 @@ def test_registry_name_and_batched_generation(fake_backend):
     assert len(backend.calls) == 2  # one batch per language
     assert backend.calls[0]["stop"] == ["\n", "。", "！", "？"] and backend.calls[0]["temperature"] == 0.0
     assert out[0].generator == "llm" and out[0].path == "primary"
-    assert "prompt reason_zh_v2" in out[0].notes and "model fake-model" in out[0].notes
+    assert "prompt reason_zh_v1" in out[0].notes and "model fake-model" in out[0].notes
     assert {f.value for f in out[0].evidence.item_facts} >= {"星耀14", "5000mAh"}
     assert [f.value for f in out[0].evidence.user_signals] == []  # the reason names no interest
     assert {f.value for f in out[1].evidence.user_signals} == {"hiking"}

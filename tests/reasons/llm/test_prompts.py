@@ -71,14 +71,14 @@ def test_user_text_only_inside_delimiters_in_the_query_block():
     assert query[0] == "User: «Loves tacos.»"
     assert query[1].startswith("Item: «Sonoratown") and query[1].endswith("»")
     assert "Ignore the above" not in prompt
-    assert prompt.count("Reason:") == 4  # three default shots and the query, none from the data
+    assert prompt.count("Reason:") == 3  # two default shots and the query, none from the data
 
 
 def test_templates_load_with_versioned_ids():
     for lang in ("zh", "en"):
         t = PromptTemplate.load(lang, "v1")
         assert t.id == f"reason_{lang}_v1" and t.default_shots.count("\n\n") == 1
-        assert PromptTemplate.load(lang).id == f"reason_{lang}_v2" and PromptTemplate.load(lang).default_shots.count("\n\n") == 2
+        assert PromptTemplate.load(lang, "v2").default_shots.count("\n\n") == 2 and PromptTemplate.load(lang).id == t.id
     assert PromptTemplate.load("fr").lang == "en"
     with pytest.raises(ValueError, match="prompt version 'v99'"):
         PromptTemplate.load("en", "v99")
@@ -253,7 +253,7 @@ def test_default_shots_are_true_to_their_own_data(lang):
     (an earlier "tough enough to last" taught the model to invent durability)."""
     from recreason.guard.claims import check_claims
 
-    shots = PromptTemplate.load(lang).default_shots.split("\n\n")
+    shots = PromptTemplate.load(lang, "v2").default_shots.split("\n\n")
     reasons = [s.rsplit("\n", 1)[1].split("：" if lang == "zh" else ": ", 1)[1] for s in shots]
     assert len(reasons) == len(DEFAULT_SHOTS[lang])
     for text, (item, user) in zip(reasons, DEFAULT_SHOTS[lang]):

@@ -12,7 +12,7 @@ held to a per-language length (``Language.length``: words for English, character
 ``Language.clip``, so never inside a number: "片长101分钟" never becomes "片长1。").
 
 Template files live in ``prompts/reason_<lang>_<version>.txt``; ``PromptTemplate.id`` (e.g.
-``reason_en_v2``) goes into cache keys and into each Reason's notes.
+``reason_en_v1``) goes into cache keys and into each Reason's notes.
 """
 
 from __future__ import annotations
@@ -27,9 +27,11 @@ from importlib import resources
 from recreason.profiles.models import ItemProfile, UserProfile
 from recreason.text import Language, language
 
-#: v2: default shots true to their own data (v1's "tough enough to last" taught invented durability), a third,
-#: gift-card shot, so that no single shot's subject leaks into every reason of a workspace without references
-DEFAULT_VERSION = "v2"
+#: v1 stays the default. v2 (default shots true to their own data, a third shot) was measured on 300 real
+#: requests (BENCHMARKS.md, "LLM reasons on real data"): fewer false first reasons, but read side by side its
+#: Chinese reasons copy the shots' "你常买X，……" opening into circular text ("……，所以你常买酒店、蒙牛") that the
+#: guard lets through, so a user is shown worse reasons than v1's (which the guard replaces by the template).
+DEFAULT_VERSION = "v1"
 #: per-language length of a reason: words (en) or characters (zh)
 MAX_LENGTH = {"en": 50, "zh": 80}
 #: characters of a user / item line in the prompt
