@@ -76,3 +76,21 @@ def test_template_trains_on_a_workspace_without_references(ws, tmp_path):
     assert res.exit_code == 0 and "writes with its built-in phrasing" in res.output, res.output
     res = runner.invoke(app, ["explain", "-w", str(ws), "--user", "u2", "--item", "sh", "--model", str(out), "--json"])
     assert res.exit_code == 0 and json.loads(res.output)["text"].strip(), res.output
+
+
+def test_a_finetuning_run_stopped_at_its_time_budget_exits_6_and_says_how_to_go_on(ws, tmp_path, monkeypatch):
+    from recreason.reasons.llm import finetune
+
+    seen = {}
+
+    def stopped(examples, cfg, log=print):
+        seen["n"], seen["sentences"] = len(examples), cfg.max_sentences
+        return finetune.FinetuneResult(None, None, len(examples), 3, 1.0, [2.0] * 3, total=10, max_sentences=1)
+
+    monkeypatch.setattr(finetune, "finetune_lora", stopped)
+    res = runner.invoke(app, ["train", "reasons", "-w", str(ws), "--generator", "llm", "--base", "gemma-3-270m",
+                              "--out", str(tmp_path / "lora")])
+    assert res.exit_code == 6, res.output
+    assert "stopped at step 3 of 10" in res.output and "run the same command again" in res.output
+    assert "fine-tuning on" in res.output and seen["n"] >= 1 and seen["sentences"] == 1
+    assert "Traceback" not in res.output

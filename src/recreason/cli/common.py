@@ -52,7 +52,9 @@ def user_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
         except (UnknownId, LookupError) as e:
             raise fail(str(e.args[0]) if e.args else str(e), UNKNOWN_ID) from None
         except RuntimeError as e:
-            if type(e).__name__ != "FinetuneIncomplete":  # imported lazily: torch is an extra
+            from recreason.reasons.llm.finetune import FinetuneIncomplete  # light: torch is imported on use
+
+            if not isinstance(e, FinetuneIncomplete):
                 raise
             raise fail(str(e), INCOMPLETE) from None
 

@@ -33,6 +33,7 @@ fallback reason that fails the same checks is not shown either: the reason comes
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,6 +41,7 @@ from pathlib import Path
 from recreason.data.dataset import Dataset
 from recreason.guard.claims import check_claims
 from recreason.guard.compliance import BannedTerms, drop_clauses
+from recreason.guard.judge import Judgement, judge
 from recreason.guard.style import degeneration_problems, fluency_problems, stance_problems
 from recreason.reasons.base import Generator, Reason, ReasonRequest
 
@@ -131,9 +133,7 @@ class Guard:
         return reason.model_copy(update={"text": v.text, "path": path,
                                          "notes": [*reason.notes, *notes, *v.notes]})
 
-    def _judge(self, reason: Reason, v: Verdict, request: ReasonRequest):
-        from recreason.guard.judge import judge
-
+    def _judge(self, v: Verdict, request: ReasonRequest) -> Judgement:
         return judge(v.text, request, self.catalog_values, self.banned, self.verifier)
 
     def check(self, reasons: Sequence[Reason], requests: Sequence[ReasonRequest],
@@ -150,7 +150,7 @@ class Guard:
             raise ValueError(f"{len(reasons)} reasons for {len(requests)} requests")
         out: list[Reason | None] = [None] * len(reasons)
         failed: dict[int, list[str]] = {}
-        weak: dict[int, tuple[Reason, Verdict]] = {}
+        weak: dict[int, tuple[Reason, Verdict, Judgement]] = {}
         said = _Said()
         for i, (r, q) in enumerate(zip(reasons, requests)):
             v = self.verdict(r, q)
@@ -159,8 +159,8 @@ class Guard:
                 self.stats.count(v.problems)
                 failed[i] = v.problems
                 continue
-            if more is not None and not _strong(self._judge(r, v, q), said.repeats(v.text, q)):
-                weak[i] = (r, v)
+            if more is not None and not _strong(j := self._judge(v, q), said.repeats(v.text, q)):
+                weak[i] = (r, v, j)
                 continue
             self.stats.primary_ok += 1
             self.stats.clause_dropped += bool(v.notes)
@@ -172,13 +172,13 @@ class Guard:
             self.stats.more_candidates += len(idx)
             for i, cands in zip(idx, extra, strict=True):
                 q = requests[i]
-                passing = [(r, v) for r in cands if (v := self.verdict(r, q)).ok]
+                passing = [(r, v, self._judge(v, q)) for r in cands if (v := self.verdict(r, q)).ok]
                 first = weak.get(i)
-                best = choose(([first] if first else []) + passing, q, said, self._judge)
+                best = choose(([first] if first else []) + passing, q, said)
                 if best is None:
                     failed[i] = failed[i] + [f"{len(cands)} more candidate(s) failed too"]
                     continue
-                r, v = best
+                r, v, _ = best
                 n = len(cands) + 1
                 if first is not None and r is first[0]:
                     self.stats.primary_ok += 1
@@ -228,16 +228,18 @@ def _strong(j, repeats: bool) -> bool:
     return j.personal and j.specific and j.fluent >= 2 and not repeats
 
 
-def choose(cands: list[tuple[Reason, Verdict]], request: ReasonRequest, said: _Said, judge) -> tuple[Reason, Verdict] | None:
+Candidate = tuple[Reason, Verdict, Judgement]
+
+
+def choose(cands: list[Candidate], request: ReasonRequest, said: _Said) -> Candidate | None:
     """The passing candidate a reader would take: personal and specific first, then fluent, and one that does
     not repeat a clause already said to this user or of this item loses a point; the earlier candidate wins a
     tie (the first is the greedy one)."""
     best, key = None, None
-    for k, (r, v) in enumerate(cands):
-        j = judge(r, v, request)
+    for k, (r, v, j) in enumerate(cands):
         score = int(j.personal) + int(j.specific) + j.fluent / 3 - int(said.repeats(v.text, request))
         if key is None or (score, -k) > key:
-            best, key = (r, v), (score, -k)
+            best, key = (r, v, j), (score, -k)
     return best
 
 
@@ -252,8 +254,6 @@ class _Said:
 
     @staticmethod
     def clauses(text: str, request: ReasonRequest) -> set[str]:
-        import re
-
         title = (request.item.title or "").strip()
         if title:
             text = text.replace(title, " ")
@@ -281,8 +281,6 @@ def _names(title: str | None) -> list[str]:
     ("The Fairest Beauty" of "The Fairest Beauty (Hagenheim)"): a name is no advertising claim."""
     if not title:
         return []
-    import re
-
     main = re.split(r"\s*[(:（：\[]", title, maxsplit=1)[0].strip()
     return [title] + ([main] if main and main != title and len(main) >= 4 else [])
 

@@ -52,13 +52,14 @@ BROKEN_EN = re.compile(r"\b(?:it offers|it brings|for its|because of its|it has|
                        + "|".join(sorted(EN.not_noun_starts)) + r")\b", re.IGNORECASE)
 PROMPT_ECHO = re.compile(r"(?:^|\n|\s)(?:user|item|reason|attributes|profile|interests|用户|商品|理由|属性)\s*[:：]",
                          re.IGNORECASE)
-#: the syntax of a profile summary as a prompt shows it (``recreason.profiles.render``): "; praised for …",
-#: "好评：…", a value cut with "…" and then more text. Copied into a reason, it is a field dump, not a sentence.
 #: "衣服（衣服）", "Laptops (Laptops)": a name and its category in brackets, the head of the prompt's item line
 TITLE_ECHO = re.compile(r"(\w{1,20})\s*[（(]\1[)）]")
+#: the syntax of a profile summary as a prompt shows it (``recreason.profiles.render``): "praised for …",
+#: "好评：…", "brand: X", a value cut with "…" and then more text. Copied into a reason: a field dump, no sentence.
 SUMMARY_ECHO = re.compile(r"\b(?:praised|criticised) for\b|(?:好评|差评|偏好品牌)[:：]|…\s*[,，;；]|"
                           r"\bmostly buys (?:budget|mid-range|premium) items\b|"
                           r"(?:^|[\s,，;；(（])(?:brand|price|feature|品牌|价格)\s*[:：]\s*\S", re.IGNORECASE)
+
 
 def stance_problems(text: str, item: ItemProfile, lang: Language) -> list[str]:
     out = []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from recreason.data.schema import LABEL_KEYS, is_bookkeeping, taste_order
 from recreason.text import Language, language
 
 if TYPE_CHECKING:
@@ -68,8 +69,6 @@ def _attributes(p: ItemProfile, lang: Language, n: int = 6) -> list[str]:
     """The item's attributes as "key: value", taste first (brand, style, material, genre …; ``taste_order``),
     selling points as their value alone ("feature: …" reads as "…"), bookkeeping (shipping weight, sales rank,
     model numbers, "main_cat") left out."""
-    from recreason.data.schema import LABEL_KEYS, is_bookkeeping, taste_order
-
     keys = sorted((k for k in p.attributes if not is_bookkeeping(k) and len(k) <= 20), key=taste_order)
     out = []
     for k in keys[:n]:

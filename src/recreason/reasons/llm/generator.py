@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from recreason.reasons.base import Evidence, Fact, Generator, Reason, ReasonRequest, TrainingExample
+from recreason.reasons.llm.backends import seeds_for
 from recreason.reasons.llm.grammar import item_numbers, number_grammar
 from recreason.reasons.llm.prompts import (
     DEFAULT_VERSION,
@@ -184,7 +185,7 @@ class LLMGenerator(Generator):
     def _run(self, requests: Sequence[ReasonRequest], temperature: float, seed: int | Sequence[int],
              reuse_prompt: bool = False) -> list[Reason]:
         requests = list(requests)
-        seeds = [seed] * len(requests) if isinstance(seed, int) else list(seed)
+        seeds = seeds_for(requests, seed)
         built = [self.prompt(r) for r in requests]
         done: dict[int, dict] = {}
         by_lang: dict[str, list[int]] = {}

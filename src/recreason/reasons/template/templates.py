@@ -19,7 +19,8 @@ from recreason.text import Language, language
 #: reviewers' superlatives ("best", "greatest", "perfect", 最好, 第一): absolute terms in a reason
 SUPERLATIVE = re.compile(r"^(?:best|greatest|finest|perfect|most\b.*|\w+est)$|^最|第一|顶级", re.IGNORECASE)
 
-#: opinion words of reviews that are verbs or stances, not adjectives: "love gift box", "recommend tin" read wrong
+#: opinion words of reviews that say nothing of the aspect in a reason: verbs and stances ("love gift box",
+#: "recommend tin") and "original" (of a price or a content, "original price" reads as a list price)
 _NOT_ADJECTIVES = frozenset(("love", "loved", "like", "liked", "recommend", "recommended", "enjoy", "want", "need",
                              "thank", "thanks", "original"))
 
