@@ -216,6 +216,13 @@ def test_maps_lists_and_folded_columns(tmp_path):
     assert row["event"] == "cart" and json.loads(row["context"]) == {"device": "ios", "scene": "feed"}
 
 
+def test_folded_column_with_blank_cells(tmp_path):
+    write(tmp_path, "interactions.csv", "user_id,item_id,event,context.summary,device\nu1,i1,view,Nice,\nu1,i2,view,,ios\n")
+    report = ingest(tmp_path)
+    assert report.rejected == 0
+    assert [json.loads(c) for c in report.dataset.interactions["context"]] == [{"summary": "Nice"}, {"device": "ios"}]
+
+
 def test_parquet_native_round_trip(tmp_path):
     import pyarrow as pa
     import pyarrow.parquet as pq

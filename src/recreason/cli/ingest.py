@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from recreason.cli.common import DEFAULT_WORKSPACE, TOO_MANY_REJECTS, WorkspaceOpt, fail, user_errors
+from recreason.data.pii import KEPT_SUMMARY
 from recreason.data.readers import FORMATS
 from recreason.data.readers.base import ReadOptions
 from recreason.data.rejects import InputError
@@ -40,6 +41,7 @@ def print_report(report, rejects_path: Path | None) -> None:
         typer.echo(f"... and {report.rejected - 5:,} more", err=True)
     if rejects_path is not None and report.rejected:
         typer.echo(f"rejects: {rejects_path}")
+    typer.echo(report.pii.summary() if report.pii is not None else KEPT_SUMMARY)
 
 
 def register(app: typer.Typer, train_app: typer.Typer) -> None:
@@ -58,8 +60,14 @@ def register(app: typer.Typer, train_app: typer.Typer) -> None:
                                                        "records.", min=0.0, max=1.0)] = 0.05,
         max_text_chars: Annotated[int, typer.Option(help="Longest accepted text field.", min=1)] = 20_000,
         name: Annotated[str | None, typer.Option(help="Data set name in the manifest.")] = None,
+        keep_pii: Annotated[bool, typer.Option("--keep-pii", help="Do not mask personal data (e-mail, phone, "
+                                               "ID and card numbers, addresses) in review and user text; "
+                                               "the manifest records the choice.")] = False,
     ) -> None:
         """Read data in any supported format, validate every record, and write the Parquet workspace.
+
+        Personal data in review and user text (and in rejects.jsonl) is masked with [email], [phone],
+        [id], [card] or [address]; the counts are printed and kept in the manifest (pii_masked).
 
         Exit codes: 0 done; 3 too many rejects (see rejects.jsonl; the tables are not written);
         4 an input file cannot be read (missing, empty, undecodable, missing columns).
@@ -69,7 +77,8 @@ def register(app: typer.Typer, train_app: typer.Typer) -> None:
         opts = ReadOptions(rating_range=_rating_range(rating_range), encoding=encoding, table=table,
                            max_text_chars=max_text_chars)
         try:
-            report = ingest_to_workspace(paths, workspace, fmt, opts, max_reject_rate, name, progress=True)
+            report = ingest_to_workspace(paths, workspace, fmt, opts, max_reject_rate, name, progress=True,
+                                         mask_pii=not keep_pii)
         except RejectRateExceeded as e:
             print_report(e.report, e.rejects_path)
             raise fail(str(e), TOO_MANY_REJECTS) from None

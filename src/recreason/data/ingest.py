@@ -4,6 +4,10 @@
 the read / accepted / rejected counts per table (read = accepted + rejected, always).
 ``ingest_to_workspace`` also writes the Parquet workspace and its ``rejects.jsonl``, and raises
 ``RejectRateExceeded`` (after writing the rejects, before touching the tables) when too much was rejected.
+
+Personal data (e-mail, phone, ID and bank-card numbers, street addresses) in the user-text fields and in
+the rejected records is masked unless ``mask_pii=False``; ``IngestReport.pii`` has the counts, which go
+into the manifest as ``pii_masked`` (see ``recreason.data.pii`` for the fields and the choices).
 """
 
 from __future__ import annotations
@@ -17,6 +21,8 @@ from tqdm import tqdm
 
 from recreason.data import readers, workspace
 from recreason.data.dataset import Dataset
+from recreason.data.forget import FORGOTTEN, drop_forgotten
+from recreason.data.pii import KEPT, PiiCounts, mask_rejects, mask_tables
 from recreason.data.readers.base import ReadOptions
 from recreason.data.rejects import Reject, write_rejects
 from recreason.data.schema import TABLES
@@ -38,6 +44,8 @@ class IngestReport:
     formats: list[str]
     sources: list[dict] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    #: what was masked; None when masking was turned off (``mask_pii=False``)
+    pii: PiiCounts | None = None
 
     @property
     def read(self) -> int:
@@ -68,8 +76,10 @@ def _source_info(path: Path, fmt: str) -> dict:
 
 
 def ingest(paths: list[Path] | Path, fmt: str | None = None, opts: ReadOptions | None = None,
-           name: str | None = None, progress: bool = False) -> IngestReport:
-    """Read, validate and cross-check every path. ``InputError`` for a file that cannot be read at all."""
+           name: str | None = None, progress: bool = False, mask_pii: bool = True) -> IngestReport:
+    """Read, validate and cross-check every path. ``InputError`` for a file that cannot be read at all.
+
+    With ``mask_pii`` (the default) personal data in user text and in rejected records is masked."""
     paths = [Path(p) for p in ([paths] if isinstance(paths, (str, Path)) else paths)]
     opts = opts or ReadOptions()
     parts: dict[str, list[Checked]] = defaultdict(list)
@@ -107,23 +117,33 @@ def ingest(paths: list[Path] | Path, fmt: str | None = None, opts: ReadOptions |
         early = sum(1 for r in parse_rejects if r.table == t)
         counts[t] = {"read": c.read + early, "accepted": len(c.frame), "rejected": len(c.rejects) + early}
     frames = {t: to_native(checked[t]) if parts[t] else Dataset().table(t) for t in TABLES}
+    pii = mask_tables(frames) if mask_pii else None
     dataset = Dataset(**frames, name=name or (paths[0].stem if paths else "dataset"))
     bar.update()
     bar.close()
     rejects = sorted(parse_rejects + [r for t in TABLES for r in checked[t].rejects],
                      key=lambda r: (r.file, r.line or 0))
-    return IngestReport(dataset, rejects, counts, formats, sources, notes)
+    if pii is not None:
+        mask_rejects(rejects, pii)
+    return IngestReport(dataset, rejects, counts, formats, sources, notes, pii)
 
 
 def ingest_to_workspace(paths: list[Path] | Path, folder: Path, fmt: str | None = None,
                         opts: ReadOptions | None = None, max_reject_rate: float = 0.05,
-                        name: str | None = None, progress: bool = False) -> IngestReport:
-    report = ingest(paths, fmt, opts, name, progress)
+                        name: str | None = None, progress: bool = False, mask_pii: bool = True) -> IngestReport:
+    report = ingest(paths, fmt, opts, name, progress, mask_pii)
     folder = Path(folder)
+    report.dataset, report.rejects, gone = drop_forgotten(report.dataset, report.rejects, folder)
+    if gone.total:
+        report.notes.append(f"dropped {gone.total:,} records of {len(gone.users):,} user(s) this workspace was "
+                            f"told to forget ({FORGOTTEN}): " + ", ".join(f"{t} {n:,}" for t, n in
+                                                                             gone.removed.items() if n))
     rejects_path = write_rejects(report.rejects, folder / workspace.REJECTS)
     if report.reject_rate > max_reject_rate:
         raise RejectRateExceeded(report.reject_rate, max_reject_rate, report, rejects_path)
     stats = {"formats": report.formats, "ingest": report.counts, "notes": report.notes,
-             "rejects_file": workspace.REJECTS, "max_reject_rate": max_reject_rate}
+             "rejects_file": workspace.REJECTS, "max_reject_rate": max_reject_rate,
+             "pii_masked": report.pii.manifest() if report.pii is not None else KEPT,
+             "forgotten": {"users": len(gone.users), "records": gone.removed}}
     workspace.save(report.dataset, folder, report.sources, stats)
     return report

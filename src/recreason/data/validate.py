@@ -364,7 +364,7 @@ def _maps(frame: pd.DataFrame, marks: _Marks, name: str, limit: int) -> pd.Serie
         maps, errors = _cached(base, lambda v: _to_map(v, name))
         texts = {c: _Cells(frame[c]).text() for c in folded}
         for i, m in enumerate(maps):
-            extra = {c.removeprefix(prefix): texts[c].iat[i] for c in folded if texts[c].iat[i] is not None}
+            extra = {c.removeprefix(prefix): texts[c].iat[i] for c in folded if pd.notna(texts[c].iat[i])}
             if extra and m is not None:
                 maps[i] = {**m, **extra}
         values = [dump_json(m) if m is not None else None for m in maps]

@@ -3,8 +3,9 @@
 Layout of a workspace folder::
 
     items.parquet  users.parquet  interactions.parquet  references.parquet
-    manifest.json   # schema version, counts, source files with sha256, reject counts, created_at
-    rejects.jsonl   # every rejected record: file, line, table, field, reason, the raw record
+    manifest.json   # schema version, counts, source files with sha256, reject counts, created_at,
+                    # pii_masked (personal data masked at ingest, per field and kind; see data/pii.py)
+    rejects.jsonl   # every rejected record: file, line, table, field, reason, the raw record (PII masked)
 """
 
 from __future__ import annotations
