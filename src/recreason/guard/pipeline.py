@@ -19,7 +19,9 @@ For each reason, ``Guard.check`` looks for
 * a stance against the item or the user (``tone=True``, ``recreason.guard.style``): an aspect judged
   negatively ("a small battery life", "续航不好"), "不适合你", "despite the long lines",
 * degeneration (loops, refusals, prompt echoes, next to no words) and raw attribute keys in the prose
-  ("main_cat", "rank").
+  ("main_cat", "rank"),
+* a quote of another user's review (``recreason.guard.leakage``: 6 English words or 10 Chinese characters
+  that another user wrote and the item's data does not hold): a reviewer's words are their personal data.
 
 Failed reasons get one more try through ``Generator.regenerate`` (sampling generators sample again with
 another seed; deterministic ones return None and skip it), in one batch, and are checked again; what
@@ -34,6 +36,7 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,6 +45,7 @@ from recreason.data.dataset import Dataset
 from recreason.guard.claims import check_claims
 from recreason.guard.compliance import BannedTerms, drop_clauses
 from recreason.guard.judge import Judgement, judge
+from recreason.guard.leakage import ReviewIndex
 from recreason.guard.style import degeneration_problems, fluency_problems, stance_problems
 from recreason.reasons.base import Generator, Reason, ReasonRequest
 
@@ -83,8 +87,9 @@ class Guard:
     def __init__(self, fallback: Generator,
                  banned_terms: BannedTerms | Sequence[str | Path] | str | Path | None = None,
                  grounding: bool = True, catalog_values: set[str] | None = None, drop_clause: bool = True,
-                 tone: bool = True, verifier=None):
+                 tone: bool = True, verifier=None, reviews: Dataset | None = None):
         self._fallback = fallback
+        self._reviews_of, self._reviews, self._reviews_lock = reviews, None, threading.Lock()
         if isinstance(banned_terms, BannedTerms):
             self.banned = banned_terms
         else:
@@ -99,6 +104,15 @@ class Guard:
     @property
     def fallback(self) -> Generator:
         return self._fallback
+
+    @property
+    def reviews(self) -> ReviewIndex | None:
+        """The index of who wrote what (built on first use: seconds on a large data set), or None."""
+        if self._reviews is None and self._reviews_of is not None:
+            with self._reviews_lock:
+                if self._reviews is None:
+                    self._reviews = ReviewIndex(self._reviews_of)
+        return self._reviews
 
     def verdict(self, reason: Reason, request: ReasonRequest) -> Verdict:
         """What is wrong with one reason (an empty list of problems: nothing)."""
@@ -123,6 +137,8 @@ class Guard:
             v.problems += stance_problems(v.text, request.item, lang)
         v.problems += degeneration_problems(v.text, lang, request.item.title)
         v.problems += [p for p in fluency_problems(v.text, request.item, lang) if p.startswith("raw_key")]
+        if self.reviews is not None:
+            v.problems += self.reviews.check(v.text, request)
         if self.grounding:
             report = check_claims(v.text, request.item, request.user, lang, catalog_values=self.catalog_values,
                                   verifier=self.verifier)
@@ -340,8 +356,9 @@ def build_guard(dataset: Dataset | None = None, *, fallback: Generator | None = 
     if fallback is None:
         fallback = _fitted_template(dataset, split, cache)
     values = catalog_values(dataset) if dataset is not None and len(dataset.items) else None
+    reviews = dataset if dataset is not None and dataset.interactions["review"].notna().any() else None
     return Guard(fallback=fallback, banned_terms=banned_terms, grounding=grounding, catalog_values=values,
-                 drop_clause=drop_clause, tone=tone)
+                 drop_clause=drop_clause, tone=tone, reviews=reviews)
 
 
 def workspace_guard(folder: Path, dataset: Dataset) -> Guard:
