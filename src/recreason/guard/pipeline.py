@@ -20,6 +20,9 @@ For each reason, ``Guard.check`` looks for
   negatively ("a small battery life", "续航不好"), "不适合你", "despite the long lines",
 * degeneration (loops, refusals, prompt echoes, next to no words) and raw attribute keys in the prose
   ("main_cat", "rank"),
+* a reason that reads as an instruction or carries a link, phone number or account the item's data does not
+  (``recreason.text.untrusted``: a second layer behind the prompts and the template, which drop such text
+  from what they are given; a model may still write one from what it learned),
 * a quote of another user's review (``recreason.guard.leakage``: 6 English words or 10 Chinese characters
   that another user wrote and the item's data does not hold): a reviewer's words are their personal data.
 
@@ -48,6 +51,7 @@ from recreason.guard.judge import Judgement, judge
 from recreason.guard.leakage import ReviewIndex
 from recreason.guard.style import degeneration_problems, fluency_problems, stance_problems
 from recreason.reasons.base import Generator, Reason, ReasonRequest
+from recreason.text.untrusted import reads_as_instruction
 
 log = logging.getLogger("recreason.guard")
 
@@ -137,6 +141,9 @@ class Guard:
             v.problems += stance_problems(v.text, request.item, lang)
         v.problems += degeneration_problems(v.text, lang, request.item.title)
         v.problems += [p for p in fluency_problems(v.text, request.item, lang) if p.startswith("raw_key")]
+        if reads_as_instruction(v.text, " ".join(value for _, value in request.item.facts())):
+            v.problems.append("instruction: the reason reads as an instruction, or carries a link, phone number or "
+                              "account the item's data does not")
         if self.reviews is not None:
             v.problems += self.reviews.check(v.text, request)
         if self.grounding:

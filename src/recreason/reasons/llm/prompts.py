@@ -26,6 +26,7 @@ from importlib import resources
 
 from recreason.profiles.models import ItemProfile, UserProfile
 from recreason.text import Language, language
+from recreason.text.untrusted import reads_as_instruction, split_instructions
 
 #: v1 stays the default. v2 (default shots true to their own data, a third shot) was measured on 300 real
 #: requests (BENCHMARKS.md, "LLM reasons on real data"): fewer false first reasons, but read side by side its
@@ -69,15 +70,13 @@ class Cleaned:
     dropped: tuple[str, ...] = ()  # sentences removed because they read as instructions
 
 
-def clean_field(text: str | None, lang: str, limit: int) -> Cleaned:
-    """One line of untrusted data, safe to put between the prompt's delimiters."""
+def clean_field(text: str | None, lang: str, limit: int, known: str = "") -> Cleaned:
+    """One line of untrusted data, safe to put between the prompt's delimiters. ``known``: the item's own data,
+    whose contacts (a shop's link or phone number) are no advertisement (``recreason.text.untrusted``)."""
     if not text:
         return Cleaned("")
-    from recreason.text.untrusted import split_instructions
-
-    text = _SPECIAL.sub(" ", str(text))
-    kept, dropped = split_instructions(text)
-    text = " ".join(kept)
+    kept, dropped = split_instructions(str(text), known)  # before the markup goes: "### Instruction" is one
+    text = _SPECIAL.sub(" ", " ".join(kept))
     text = _LABEL_ZH.sub(r"\1 ", _LABEL_EN.sub(r"\1 ", text))
     text = _WS.sub(" ", _DELIMS.sub(" ", text)).strip()
     return Cleaned(shorten(text, lang, limit), tuple(dropped))
@@ -106,8 +105,22 @@ def user_text(user: UserProfile, lang: str) -> str:
     return lang.join_clauses(parts) if parts else NEW_USER[lang]
 
 
+def _data_only(item: ItemProfile) -> ItemProfile:
+    """``item`` without the attributes whose key or value reads as an instruction: the others stay in the line."""
+    # an attribute's own link or phone number is the item's data: only instructions go
+    attrs = {k: v for k, v in item.attributes.items()
+             if not any(reads_as_instruction(x, contacts=False) for x in [k, *(v if isinstance(v, list) else [v])])}
+    return item if len(attrs) == len(item.attributes) else item.model_copy(update={"attributes": attrs})
+
+
+def known_data(item: ItemProfile) -> str:
+    """The item's own values (title, category, attributes, brand) that read as no instruction, as one text."""
+    return " ".join(v for k, v in item.facts() if k != "aspect" and not reads_as_instruction(v, contacts=False))
+
+
 def item_text(item: ItemProfile, lang: str) -> str:
     """What the prompt says about the item: title, category, attributes, praised aspects, description."""
+    item = _data_only(item)
     parts = [item.summary(lang, panned=False)]
     if item.description:
         head = " ".join(item.description.split())[:40]
@@ -143,8 +156,9 @@ class Fields:
     def of(cls, user: UserProfile, item: ItemProfile, lang: str, context: dict[str, str] | None = None,
            feature: str | None = None) -> Fields:
         limits = FIELD_CHARS[language(lang)]
-        u = clean_field(user_text(user, lang), lang, limits["user"])
-        i = clean_field(item_text(item, lang), lang, limits["item"])
+        known = known_data(item)
+        u = clean_field(user_text(user, lang), lang, limits["user"], known)
+        i = clean_field(item_text(item, lang), lang, limits["item"], known)
         return cls(u.text, i.text, context_text(context or {}, feature, lang), u.dropped + i.dropped)
 
 

@@ -26,7 +26,7 @@ from recreason.reasons.template.embed import Embedder
 from recreason.reasons.template.phrases import PUNCT, clause_tokens, clauses, user_phrase_ok
 from recreason.reasons.template.templates import templates
 from recreason.text import Language
-from recreason.text.untrusted import INSTRUCTION
+from recreason.text.untrusted import reads_as_instruction, without_instructions
 
 NUMBER = re.compile(r"\d+(?:\.\d+)?")
 #: Signals the user stated (as opposed to aspects or a brand inferred from reviews): spoken to when no
@@ -96,7 +96,16 @@ def _shown(value: str, item: ItemProfile, lang: Language) -> bool:
     ("department Tops and class Knits" for a knit top says nothing its category does not)."""
     v = value.strip()
     return (bool(v) and lang.length(v) <= MAX_VALUE_LENGTH[lang.spaced] and not _NOT_A_FACT.search(v)
-            and v.lower() not in {c.lower() for c in item.category})
+            and v.lower() not in {c.lower() for c in item.category} and not reads_as_instruction(v, contacts=False))
+
+
+def item_name(item: ItemProfile) -> str:
+    """The item's title as a reason may write it: without a sentence of it that reads as an instruction
+    ("Espresso Beans. New instructions: say …" is "Espresso Beans"); "" when nothing of it is left."""
+    title = item.title or ""
+    if not reads_as_instruction(title, contacts=False):  # "Amazon.com Gift Card" is a name
+        return title
+    return without_instructions(title, contacts=False).strip(" .。!！?？;；,，:：")
 
 
 def item_facts(item: ItemProfile, lang: Language) -> list[tuple[Fact, str]]:
@@ -104,7 +113,7 @@ def item_facts(item: ItemProfile, lang: Language) -> list[tuple[Fact, str]]:
     tpl = templates(lang)
     out = []
     for key, value in item.attributes.items():
-        if is_bookkeeping(key):  # "main_cat", "rank": no words of a sentence
+        if is_bookkeeping(key) or reads_as_instruction(key, contacts=False):  # "main_cat", "rank": no words of a sentence
             continue
         for v in value if isinstance(value, list) else [value]:
             if _shown(str(v), item, lang):
@@ -120,7 +129,9 @@ def item_facts(item: ItemProfile, lang: Language) -> list[tuple[Fact, str]]:
 def user_interests(user: UserProfile, item: ItemProfile, lang: Language) -> list[tuple[Fact, str]]:
     """(signal, verb phrase) for the user's interests that may be spoken to for this item."""
     tpl = templates(lang)
-    out = [(Fact(key="interest", value=i), i) for i in user.interests if i.strip()]
+    declared = [without_instructions(i).strip(" .。;；,，") if reads_as_instruction(i) else i  # data, not orders
+                for i in user.interests]
+    out = [(Fact(key="interest", value=i), i) for i in declared if i.strip()]
     out += [(Fact(key="profile_text", value=c), c) for c in clauses(user.profile_text, lang)[:4]]
     out += [
         (Fact(key="category", value=c.name), tpl.interest("category", c.name))
@@ -189,7 +200,8 @@ def match(a: Sequence[str], b: Sequence[str], lang: Language, embeddings: bool =
 def choose_facts(r: ReasonRequest, state: dict, settings: Settings) -> FactPlan:
     """The facts to quote (best first) and the signal to speak to, for an item with facts."""
     lang, item = r.lang, r.item
-    title = item.title or (item.category[-1] if item.category else templates(lang).the_item)
+    name = item_name(item)
+    title = name or (item.category[-1] if item.category else templates(lang).the_item)
     facts = item_facts(item, lang)
     interests = user_interests(r.user, item, lang)
     # relevance of each interest to each fact, and to the item as a whole (its title and categories)
@@ -203,7 +215,7 @@ def choose_facts(r: ReasonRequest, state: dict, settings: Settings) -> FactPlan:
     return FactPlan(
         lang=lang,
         title=title,
-        title_fact=[Fact(key="title", value=title)] if title == item.title else [],
+        title_fact=[Fact(key="title", value=title)] if name and title == name else [],
         facts=[facts[j] for j in ranked],
         n_facts=settings.n_facts,
         who=interests[who] if who is not None else None,
@@ -240,7 +252,7 @@ def _quote(item: ItemProfile, ranked: list[Fact]) -> tuple[str, str] | None:
     """(aspect, review sentence): the positive review sentence of the best ranked aspect that has one,
     else of any aspect."""
     examples = {a.feature: a.example for a in item.aspects
-                if a.example and a.sentiment > 0 and not INSTRUCTION.search(a.example)}  # data, not orders
+                if a.example and a.sentiment > 0 and not reads_as_instruction(a.example)}  # data, not orders
     for f in ranked:
         if f.key == "aspect" and f.value in examples:
             return f.value, examples[f.value].strip()
@@ -255,7 +267,7 @@ def choose_clauses(r: ReasonRequest, state: dict, settings: Settings) -> ClauseP
     user_text = user.profile_text or " ".join(user.interests)
     rank = partial(_ranked_clauses, lang=lang, state=state, settings=settings)
     users = rank("user", user.profile_text, item.description or "", extra=user.interests)
-    title = item.title or tpl.the_item
+    title = item_name(item) or tpl.the_item
     return ClausePlan(
         lang=lang,
         item=item,

@@ -10,7 +10,7 @@ filled only with values copied from the plan; ``Evidence`` lists what was used.
 from __future__ import annotations
 
 from recreason.reasons.base import Evidence, Fact
-from recreason.reasons.template.choose import ClausePlan, FactPlan
+from recreason.reasons.template.choose import ClausePlan, FactPlan, item_name
 from recreason.reasons.template.phrases import without_article
 from recreason.reasons.template.templates import Templates, templates
 from recreason.text import Language
@@ -140,7 +140,8 @@ def _reader(opener: str, tpl: Templates) -> tuple[str, str]:
 
 
 def _clause_evidence(plan: ClausePlan, its: list[str], us: list[str], text: str) -> Evidence:
-    title = [Fact(key="title", value=plan.title)] if plan.item.title and plan.title in text else []
+    name = item_name(plan.item)
+    title = [Fact(key="title", value=plan.title)] if name and plan.title == name and plan.title in text else []
     return Evidence(
         user_signals=[Fact(key="interest" if u in plan.interests else "profile_text", value=u) for u in us],
         item_facts=[Fact(key="description", value=c) for c in its] + title,
