@@ -153,3 +153,17 @@ def test_load_rejects_a_missing_artifact(fitted, tmp_path):
 
     with pytest.raises(ArtifactError, match="not a ranker artifact"):
         type(fitted).load(tmp_path / "nothing-here")
+
+
+def test_forget_unlinks_a_user_and_leaves_the_others(fitted, tmp_path):
+    model = Ranker.load(fitted.save(tmp_path / "before"))  # a copy: the fitted fixture is shared
+    others = {u: model.recommend(u, k=5) for u in ("u1", "u2")}
+    assert model.forget(["u3", "nobody"]) == ["u3"]
+    assert "u3" not in model.user_ids and model.forget(["u3"]) == []
+    assert model.recommend("u3", k=5).source == "popular"  # served as someone it never saw
+    folder = model.save(tmp_path / "after")
+    assert '"u3"' not in (folder / "ids.json").read_text()
+    again = Ranker.load(folder)
+    for user, recs in others.items():
+        assert [i for i, _ in again.recommend(user, k=5)] == [i for i, _ in recs]
+        assert sorted(again.seen_items(user)) == sorted(fitted.seen_items(user))

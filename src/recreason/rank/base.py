@@ -26,6 +26,7 @@ import contextlib
 import dataclasses
 import functools
 import json
+import secrets
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
@@ -276,6 +277,32 @@ class Ranker(ABC):
     def _check_fitted(self) -> None:
         if self.item_ids is None:
             raise NotFittedError(f"this {type(self).__name__} is not fitted; call fit() or load() first")
+
+    # -- forgetting -----------------------------------------------------------------------------
+    def forget(self, user_ids: Iterable[str]) -> list[str]:
+        """Unlink users from this ranker now (``recreason forget``, ``DELETE /v1/users/{id}``); returns the ids
+        it knew. Each id is replaced by a random token in the id map and its seen items and declared
+        interests are dropped, so the user is served as unknown (cold start) and the artifact, saved again,
+        names nobody. What the model's weights learned from the user (an embedding row, co-occurrence counts)
+        stays, unlinked, until the next ``train ranker`` on the workspace, which no longer holds the user."""
+        self._check_fitted()
+        wanted = list(dict.fromkeys(user_ids))
+        cold = [u for u in wanted if self._cold_users.pop(u, None) is not None]
+        known = [u for u in wanted if u in self.user_ids]
+        rows = self.user_ids.indices(known) if known else np.empty(0, np.int64)
+        if len(rows):
+            counts = np.diff(self._seen_indptr).astype(np.int64)
+            keep = np.ones(len(self._seen_indices), bool)
+            for u in rows:
+                keep[self._seen_indptr[u]:self._seen_indptr[u + 1]] = False
+            counts[rows] = 0
+            self._seen_indices, self._seen_weights = self._seen_indices[keep], self._seen_weights[keep]
+            self._seen_indptr = np.concatenate([[0], np.cumsum(counts)]).astype(self._seen_indptr.dtype)
+            ids = list(self.user_ids.ids)
+            for u in rows:
+                ids[u] = f"forgotten:{secrets.token_hex(12)}"
+            self.user_ids = IdMap(ids, "user")
+        return list(dict.fromkeys(known + cold))
 
     # -- persistence ----------------------------------------------------------------------------
     def save(self, folder: str | Path) -> Path:
