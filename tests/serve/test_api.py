@@ -10,13 +10,16 @@ import uuid
 
 import pytest
 
-from .conftest import ADMIN_KEY, EVENT_KEY, FakeGenerator, make_services, user_with_variant
+from .conftest import ADMIN_KEY, EVENT_KEY, FakeGenerator, experiments, make_services, user_with_variant
 
 EV = {"X-API-Key": EVENT_KEY}
 AD = {"X-API-Key": ADMIN_KEY}
 
 
-def ev(kind="impression", key=None, user="u_zh", item="p1", variant="template", request_id="req1"):
+def ev(kind="impression", key=None, user=None, item="p1", variant="template", request_id="req1"):
+    """An event as a client posts it; by default for a user the experiment assigns to ``variant``."""
+    exp = experiments().get(None)
+    user = user or next(u for u in ("u_zh", *(f"user{n}" for n in range(10_000))) if exp.assign(u).name == variant)
     return {"type": kind, "idempotency_key": key or uuid.uuid4().hex, "request_id": request_id, "user_id": user,
             "item_id": item, "experiment": "reasons", "variant": variant}
 
@@ -152,9 +155,10 @@ def test_events_need_an_event_key(client):
 
 def test_events_are_idempotent_by_key(client, services):
     batch = {"events": [ev(key="dup-key-0001"), ev("click", key="dup-key-0002")]}
-    assert client.post("/v1/events", json=batch, headers=EV).json() == {"stored": 2, "duplicates": 0}
+    ack = {"stored": 2, "duplicates": 0, "unattributed": 0}
+    assert client.post("/v1/events", json=batch, headers=EV).json() == ack
     r = client.post("/v1/events", json=batch, headers=EV)
-    assert r.status_code == 200 and r.json() == {"stored": 0, "duplicates": 2}
+    assert r.status_code == 200 and r.json() == {"stored": 0, "duplicates": 2, "unattributed": 0}
     assert services.store.count_events() == 2
     assert 'recreason_events_total{result="duplicate",type="click"} 1.0' in client.get("/metrics").text
 
@@ -169,7 +173,7 @@ def test_a_key_reused_for_another_event_is_a_conflict(client, services):
     twice = {"events": [ev(key="reuse-key-03"), ev("click", key="reuse-key-03")]}  # within one batch
     assert client.post("/v1/events", json=twice, headers=EV).status_code == 409
     retry = client.post("/v1/events", json={"events": [ev(key="reuse-key-01")]}, headers=EV)
-    assert retry.status_code == 200 and retry.json() == {"stored": 0, "duplicates": 1}
+    assert retry.status_code == 200 and retry.json() == {"stored": 0, "duplicates": 1, "unattributed": 0}
 
 
 @pytest.mark.parametrize(("event", "fragment"), [
@@ -210,9 +214,9 @@ def test_experiment_report_counts_and_statistics(client):
     events = []
     for variant, clicks in (("no_reason", 10), ("template", 20)):
         for n in range(100):
-            events.append(ev(item=f"i{n}", variant=variant, request_id=f"r{variant}"))
+            events.append(ev(variant=variant, request_id=f"r{variant}{n}"))
             if n < clicks:
-                events.append(ev("click", item=f"i{n}", variant=variant, request_id=f"r{variant}"))
+                events.append(ev("click", variant=variant, request_id=f"r{variant}{n}"))
     for start in range(0, len(events), 200):
         assert client.post("/v1/events", json={"events": events[start:start + 200]}, headers=EV).status_code == 201
     assert client.get("/v1/experiments/reasons", headers=EV).status_code == 403  # an event key is not admin
@@ -343,3 +347,23 @@ def test_llm_reasons_are_rate_limited_per_caller(tmp_path):
         assert r.status_code == 429 and int(r.headers["Retry-After"]) >= 1
         assert c.post("/v1/reasons", json={**body, "generator": "template"}).status_code == 200
         assert c.post("/v1/reasons", json=body, headers={"X-API-Key": "someone-else"}).status_code == 200
+
+
+def test_events_not_served_as_posted_are_stored_but_not_counted(client, services):
+    """A/B data cannot be forged: an event whose variant is not the user's assignment, or whose item is not in
+    the catalog, is stored and reported apart, never in the rates."""
+    exp = services.experiments.get(None)
+    user = user_with_variant(services, "template")
+    other = next(v.name for v in exp.variants if v.name != "template")
+    honest = [ev(user=user, request_id="h1"), ev("click", user=user, request_id="h1")]
+    forged = [ev(user=user, variant=other, request_id="f1"), ev("click", user=user, variant=other, request_id="f1"),
+              ev(user=user, item="no-such-item", request_id="f2"),
+              ev("click", user=user, item="no-such-item", request_id="f2")]
+    r = client.post("/v1/events", json={"events": honest + forged}, headers=EV)
+    assert r.status_code == 201 and r.json() == {"stored": 6, "duplicates": 0, "unattributed": 4}
+    rows = {v["variant"]: v for v in client.get("/v1/experiments/reasons", headers=AD).json()["variants"]}
+    assert rows["template"]["impressions"] == 1 and rows["template"]["clicks"] == 1
+    assert rows["template"]["unattributed"] == {"impression": 1, "click": 1}
+    assert rows[other]["impressions"] == 0 and rows[other]["clicks"] == 0
+    assert rows[other]["unattributed"] == {"impression": 1, "click": 1}
+    assert rows[other]["ctr"]["rate"] is None  # no impressions: no rate, no error

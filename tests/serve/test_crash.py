@@ -94,7 +94,7 @@ def test_acknowledged_events_survive_sigkill_and_are_stored_once(tmp_path, db_ur
         retry = [_event(k.removeprefix("crash-")) for k in acked[:100]]
         r = httpx.post(f"http://127.0.0.1:{port2}/v1/events", json={"events": retry},
                        headers={"X-API-Key": EVENT_KEY}, timeout=10)
-        assert r.json() == {"stored": 0, "duplicates": len(retry)}
+        assert r.json() == {"stored": 0, "duplicates": len(retry), "unattributed": 0}
     finally:
         stop_server(proc2)
 

@@ -155,3 +155,27 @@ def test_narrow_postgresql_id_columns_of_an_older_store_are_widened():
         with admin.begin() as conn:
             conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
         admin.dispose()
+
+
+def test_a_store_made_before_event_problems_is_brought_up_to_date(tmp_path):
+    """A SQLite events table of an older recreason (no ``problem`` column, no user index) gains both, keeps
+    its rows, and counts them as served."""
+    import sqlite3
+
+    path = tmp_path / "old.db"
+    con = sqlite3.connect(path)
+    con.execute("CREATE TABLE events (id INTEGER PRIMARY KEY, idempotency_key VARCHAR(128) NOT NULL UNIQUE, "
+                "type VARCHAR(16) NOT NULL, request_id VARCHAR(64) NOT NULL, user_id VARCHAR(128) NOT NULL, "
+                "item_id VARCHAR(128) NOT NULL, experiment VARCHAR(64) NOT NULL, variant VARCHAR(64) NOT NULL, "
+                "scene VARCHAR(64), client_ts FLOAT, received_at FLOAT NOT NULL)")
+    con.execute("INSERT INTO events VALUES (1, 'k1', 'impression', 'r1', 'u1', 'p1', 'reasons', 'template', NULL, "
+                "NULL, 0)")
+    con.commit()
+    con.close()
+    store = Store(f"sqlite:///{path}")
+    store.add_events([event("k2", "click"), StoredEvent(idempotency_key="k3", type="impression", request_id="r2",
+                                                        user_id="u1", item_id="nope", experiment="reasons",
+                                                        variant="template", problem="item")])
+    assert store.counts("reasons") == {"template": {"impression": 1, "click": 1, "unattributed_impression": 1}}
+    assert store.forget(["u1"]) == {"events": 3, "reason_cache": 0, "profile_reads": 0}
+    store.close()

@@ -11,10 +11,14 @@ Run it with ``recreason serve`` or ``uvicorn --factory recreason.serve.app:app_f
 from __future__ import annotations
 
 import logging
+import re
 from contextlib import asynccontextmanager
 from importlib import resources
+from types import UnionType
+from typing import Union, get_args, get_origin
+from urllib.parse import unquote_to_bytes
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
@@ -22,7 +26,7 @@ from fastapi.staticfiles import StaticFiles
 from recreason import __version__
 from recreason.serve.metrics import Metrics
 from recreason.serve.routes import router
-from recreason.serve.security import AccessLog, BodyLimit, RateLimit, route_template
+from recreason.serve.security import AccessLog, BodyLimit, RateLimit, ReadTimeout, route_template
 from recreason.serve.services import Services
 from recreason.serve.settings import Settings
 
@@ -45,19 +49,71 @@ and A/B experiments on reason strategies.
 """
 
 
+#: a part of an error's location shown as it is: a field name or an index. Anything else is a key the client
+#: chose (an attribute name in ``item.attributes``: input, shown as ``*``) or pydantic's tag for a member of a
+#: union (``function-after[strip_controls(), str]``: left out)
+_LOC_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_\-]{0,63}|[0-9]{1,9}")
+
+
+def _loc(parts) -> str:
+    return ".".join(p if _LOC_NAME.fullmatch(p) else "*" for p in map(str, parts) if "[" not in p)
+
+
 def _errors(err: RequestValidationError) -> list[dict]:
     """Validation errors without the offending input (it may be personal data)."""
-    out = []
-    for e in err.errors():
-        loc = ".".join(str(p) for p in e.get("loc", ()))
-        out.append({"loc": loc, "msg": e.get("msg", "invalid")})
-    return out
+    return [{"loc": _loc(e.get("loc", ())), "msg": e.get("msg", "invalid")} for e in err.errors()]
 
 
 async def _validation_error(request: Request, err: RequestValidationError) -> JSONResponse:
     errors = _errors(err)
     summary = "; ".join(f"{e['loc']}: {e['msg']}" for e in errors[:5])
     return JSONResponse({"detail": f"invalid request: {summary}", "errors": errors}, status_code=422)
+
+
+_SEQUENCES = (list, tuple, set, frozenset)
+
+
+def _takes_several(annotation) -> bool:
+    """Whether a query parameter of this type takes repeated values (``?tag=a&tag=b``)."""
+    if get_origin(annotation) in _SEQUENCES or annotation in _SEQUENCES:
+        return True
+    return any(_takes_several(a) for a in get_args(annotation) if get_origin(annotation) in (Union, UnionType))
+
+
+def _query_params(dependant) -> dict[str, bool]:
+    """The query parameters an endpoint takes (its dependencies' included), each with ``_takes_several``."""
+    params = {f.alias: _takes_several(f.field_info.annotation) for f in dependant.query_params}
+    for sub in dependant.dependencies:
+        params |= _query_params(sub)
+    return params
+
+
+async def _strict_query(request: Request) -> None:
+    """422 for a query parameter a ``/v1/`` operation does not take, and for one given twice that takes one
+    value: a typo (``?lnag=en``) is not silently ignored, as an unknown body field is not (the request models
+    forbid extras), and ``?user_id=a%06&user_id=b`` is not read as ``b`` alone; and 422 for a path or query
+    that is not UTF-8 once percent-decoded. ``/healthz`` and ``/metrics`` are left alone (probes and scrapers
+    may add their own parameters)."""
+    route = request.scope.get("route")
+    if not getattr(route, "path", "").startswith("/v1/"):
+        return
+    known = getattr(route, "_recreason_query", None)
+    if known is None:
+        known = route._recreason_query = _query_params(route.dependant)
+    errors = []
+    # the server decodes invalid UTF-8 in a percent-encoded id as U+FFFD: "%FF" and "%FE" would both name "\ufffd"
+    for where, raw in (("path", request.scope.get("raw_path")), ("query", request.scope.get("query_string"))):
+        try:
+            unquote_to_bytes(raw or b"").decode("utf-8")
+        except UnicodeDecodeError:
+            errors.append({"loc": (where,), "msg": "not UTF-8 once percent-decoded", "type": "utf8"})
+    for name in dict.fromkeys(request.query_params):
+        if name not in known:
+            errors.append({"loc": ("query", name), "msg": "unknown query parameter", "type": "extra_forbidden"})
+        elif not known[name] and len(request.query_params.getlist(name)) > 1:
+            errors.append({"loc": ("query", name), "msg": "given more than once", "type": "repeated"})
+    if errors:
+        raise RequestValidationError(errors[:5])
 
 
 async def _server_error(request: Request, err: Exception) -> JSONResponse:
@@ -93,7 +149,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.state.llm_rate = RateLimit(settings.llm_rate_per_minute)  # per caller, on LLM-written ad-hoc reasons
     if services is not None:
         app.state.services = services
-    app.include_router(router)
+    app.include_router(router, dependencies=[Depends(_strict_query)])
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(Exception, _server_error)
     console = resources.files("recreason.serve").joinpath("console")
@@ -104,6 +160,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         return RedirectResponse("/console/")
 
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+    app.add_middleware(ReadTimeout, seconds=settings.body_timeout_s)
     app.add_middleware(AccessLog, metrics=metrics)  # outermost: times everything, 413s included
     return app
 

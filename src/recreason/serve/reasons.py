@@ -108,6 +108,14 @@ class LRU:
     def __len__(self) -> int:
         return len(self._data)
 
+    def drop(self, predicate) -> int:
+        """Remove every entry whose value ``predicate`` accepts; how many."""
+        with self._lock:
+            gone = [k for k, v in self._data.items() if predicate(v)]
+            for k in gone:
+                del self._data[k]
+            return len(gone)
+
 
 def default_factory(variant: Variant) -> Generator:
     from recreason.reasons import Generator, make_generator

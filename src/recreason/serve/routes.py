@@ -8,6 +8,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
+from starlette.convertors import PathConvertor, register_url_convertor
 
 from recreason.data.schema import IdStr
 from recreason.profiles import cold_user
@@ -16,7 +17,7 @@ from recreason.reasons.base import ReasonRequest
 from recreason.serve import schemas as s
 from recreason.serve.experiments import Variant, report
 from recreason.serve.reasons import Served
-from recreason.serve.security import admin_key, caller, event_key, may_read_profiles
+from recreason.serve.security import admin_key, caller, event_key, may_read_profiles, route_template
 from recreason.serve.services import Services
 from recreason.serve.store import StoredEvent
 
@@ -26,8 +27,18 @@ async def get_services(request: Request) -> Services:
 
 
 Svc = Annotated[Services, Depends(get_services)]
+
+
+class AnyPath(PathConvertor):
+    """``{name:anypath}``: the rest of the path, as ``:path`` takes it but newlines included (``:path``'s ``.*``
+    stops at one, so ``/v1/users/a%0Ab/recommendations`` matched no route: a 404 where the id rule says 422)."""
+
+    regex = "(?s:.*)"
+
+
+register_url_convertor("anypath", AnyPath())
 #: Any id the data accepts (``recreason.data.schema``'s id rule), "/" included: the routes below take
-#: ``{user_id:path}``, so a client sends the id percent-encoded and it arrives whole.
+#: ``{user_id:anypath}``, so a client sends the id percent-encoded and it arrives whole.
 UserId = Annotated[IdStr, Path(description="the user's id, percent-encoded (unknown users get cold-start "
                                            "items)")]
 router = APIRouter()
@@ -49,10 +60,11 @@ def reason_out(served: Served | None, withheld: bool = False, personal: bool = T
                        evidence=r.evidence, notes=r.notes)
 
 
-@router.get("/v1/users/{user_id:path}/recommendations", response_model=s.Recommendations,
+@router.get("/v1/users/{user_id:anypath}/recommendations", response_model=s.Recommendations,
+            responses=s.errors(404, 422), openapi_extra=s.KEY_OPTIONAL,
             tags=["recommendations"], summary="Top-k items for a user, each with its reason")
 async def recommendations(
-    svc: Svc, user_id: UserId,
+    svc: Svc, user_id: UserId, request: Request,
     k: Annotated[int, Query(ge=1, le=100, description="how many items")] = 10,
     lang: Annotated[s.Lang | None, Query(description="language of the reasons; default: each item's")] = None,
     scene: Annotated[str | None, Query(pattern=s.SCENE,
@@ -63,7 +75,8 @@ async def recommendations(
 ) -> s.Recommendations:
     """Ranked items with a reason each (its text, evidence, the generator that wrote it) and the experiment
     variant the user is assigned to; post events with the returned ``request_id`` and ``variant``. The user
-    signals a reason cites (and the guard's notes) come only with an admin key."""
+    signals a reason cites (and the guard's notes) come only with a read or admin key, and such a read is
+    recorded in the access log."""
     if k > svc.settings.max_k:
         raise HTTPException(422, f"k must be at most {svc.settings.max_k}")
     try:
@@ -74,12 +87,20 @@ async def recommendations(
     items, source = svc.recommend(user_id, k)
     requests = svc.requests(user_id, [i for i, _ in items], lang, scene)
     served = await svc.reasons.get(variant, requests)
+    if personal and items:
+        await _log_read(svc, request, user_id)
     out = [s.RecommendedItem(rank=n + 1, item_id=item_id, score=score, title=svc.profiles.item(item_id).title,
                              reason=reason_out(r, personal=personal))
            for n, ((item_id, score), r) in enumerate(zip(items, served, strict=True))]
     return s.Recommendations(request_id=uuid.uuid4().hex, user_id=user_id, experiment=exp.name,
                              variant=variant.name, strategy=variant.strategy, source=source, lang=lang,
                              scene=scene, items=out)
+
+
+async def _log_read(svc: Services, request: Request, user_id: str) -> None:
+    """The access log of personal data: who (a key fingerprint) read whose profile, through which route."""
+    route = route_template(request.scope.get("route")) or "unmatched"
+    await asyncio.to_thread(svc.store.log_read, caller(request), user_id, f"{request.method} {route}")
 
 
 def _adhoc_request(svc: Services, body: s.ReasonIn) -> ReasonRequest:
@@ -103,6 +124,7 @@ def _adhoc_request(svc: Services, body: s.ReasonIn) -> ReasonRequest:
 
 
 @router.post("/v1/reasons", response_model=s.ReasonResponse, tags=["reasons"],
+             responses=s.errors(400, 404, 408, 413, 422, 429), openapi_extra=s.KEY_OPTIONAL,
              summary="A reason for an ad-hoc (user or interests, item or attributes) pair")
 async def adhoc_reason(svc: Svc, body: s.ReasonIn, request: Request,
                        personal: Annotated[bool, Depends(may_read_profiles)] = False) -> s.ReasonResponse:
@@ -121,6 +143,8 @@ async def adhoc_reason(svc: Svc, body: s.ReasonIn, request: Request,
                                 headers={"Retry-After": str(max(1, round(wait)))})
     wanted = _adhoc_request(svc, body)
     served = (await svc.reasons.get(variants[body.generator], [wanted]))[0]
+    if personal and body.user_id is not None:
+        await _log_read(svc, request, body.user_id)
     # a stored user's profile is personal data; interests the caller sent are the caller's own
     mine = personal or body.user_id is None
     return s.ReasonResponse(user_id=body.user_id, item_id=body.item_id,
@@ -140,6 +164,8 @@ def _reused_keys(svc: Services, batch: list[StoredEvent]) -> None:
 
 
 @router.post("/v1/events", response_model=s.EventAck, tags=["events"], dependencies=[Depends(event_key)],
+             responses={201: {"model": s.EventAck, "description": "At least one event was new (stored)"},
+                        **s.errors(400, 401, 403, 408, 409, 413, 422)},
              summary="Impressions, clicks, add-to-cart and purchases (acknowledged once durably stored)")
 async def post_events(svc: Svc, body: s.EventBatch, response: Response) -> s.EventAck:
     """Store a batch of events in one transaction. The response comes only after the commit (fsync'ed on
@@ -150,23 +176,39 @@ async def post_events(svc: Svc, body: s.EventBatch, response: Response) -> s.Eve
     batch = []
     for e in body.events:
         try:
-            svc.experiments.get(e.experiment).variant(e.variant)
+            exp = svc.experiments.get(e.experiment)
+            exp.variant(e.variant)
         except KeyError as err:
             raise HTTPException(422, str(err.args[0])) from None
         batch.append(StoredEvent(idempotency_key=e.idempotency_key, type=e.type.value,
                                  request_id=e.request_id,
                                  user_id=e.user_id, item_id=e.item_id, experiment=e.experiment,
-                                 variant=e.variant, scene=e.scene, client_ts=e.timestamp))
+                                 variant=e.variant, scene=e.scene, client_ts=e.timestamp,
+                                 problem=_problem(svc, exp, e.user_id, e.variant, e.item_id)))
     await asyncio.to_thread(_reused_keys, svc, batch)  # an indexed read, off the event loop
     new = await asyncio.wrap_future(svc.store.submit_events(batch))
-    for e, fresh in zip(body.events, new, strict=True):
-        svc.metrics.events.labels(e.type, "stored" if fresh else "duplicate").inc()
+    for e, fresh in zip(batch, new, strict=True):
+        svc.metrics.events.labels(e.type, "duplicate" if not fresh else "unattributed" if e.problem else
+                                  "stored").inc()
     stored = sum(new)
     response.status_code = 201 if stored else 200
-    return s.EventAck(stored=stored, duplicates=len(new) - stored)
+    return s.EventAck(stored=stored, duplicates=len(new) - stored,
+                      unattributed=sum(1 for e, fresh in zip(batch, new, strict=True) if fresh and e.problem))
+
+
+def _problem(svc: Services, exp, user_id: str, variant: str, item_id: str) -> str | None:
+    """Why an event cannot have been served as posted: the variant is not the one the user is assigned to
+    ("variant"), or the item is not in the catalog ("item"); None when it could. Such an event is stored
+    and reported apart, never counted in the experiment's rates."""
+    if exp.assign(user_id).name != variant:
+        return "variant"
+    if not svc.profiles.has_item(item_id):
+        return "item"
+    return None
 
 
 @router.get("/v1/experiments", response_model=list[s.ExperimentSummary], tags=["experiments"],
+            responses=s.errors(401, 403, 422),
             dependencies=[Depends(admin_key)], summary="The configured experiments")
 def list_experiments(svc: Svc) -> list[s.ExperimentSummary]:
     cfg = svc.experiments
@@ -175,6 +217,7 @@ def list_experiments(svc: Svc) -> list[s.ExperimentSummary]:
 
 
 @router.get("/v1/experiments/{name}", response_model=s.ExperimentReport, tags=["experiments"],
+            responses=s.errors(401, 403, 404, 422),
             dependencies=[Depends(admin_key)], summary="Per-variant CTR and CVR with intervals, lift and z-test")
 def experiment_report(svc: Svc, name: Annotated[str, Path(pattern=r"^[A-Za-z0-9_.\-]{1,64}$")],
                       confidence: Annotated[float, Query(ge=0.5, le=0.999)] = 0.95) -> s.ExperimentReport:
@@ -192,15 +235,38 @@ def experiment_report(svc: Svc, name: Annotated[str, Path(pattern=r"^[A-Za-z0-9_
 
 
 @router.get("/v1/admin/users", response_model=list[str], tags=["console"], dependencies=[Depends(admin_key)],
+            responses=s.errors(401, 403, 422),
             summary="The most active users (for the console's picker)")
 def admin_users(svc: Svc, limit: Annotated[int, Query(ge=1, le=500)] = 50) -> list[str]:
     return svc.active_users(limit)
 
 
-@router.get("/v1/admin/users/{user_id:path}/profile", tags=["console"], dependencies=[Depends(admin_key)],
+@router.get("/v1/admin/access-log", response_model=list[s.ProfileRead], tags=["console"],
+            responses=s.errors(401, 403, 422), dependencies=[Depends(admin_key)],
+            summary="Who read whose personal data (newest first)")
+async def access_log(svc: Svc, user_id: Annotated[IdStr | None, Query(description="one user's reads only")] = None,
+                     limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> list[s.ProfileRead]:
+    return [s.ProfileRead(**row) for row in await asyncio.to_thread(svc.store.reads, user_id, limit)]
+
+
+@router.delete("/v1/users/{user_id:anypath}", response_model=s.Forgotten, tags=["users"],
+               responses=s.errors(401, 403, 422), dependencies=[Depends(admin_key)],
+               summary="Forget a user: delete everything held about them")
+async def forget_user(svc: Svc, user_id: UserId) -> s.Forgotten:
+    """Deletes the user's interactions, reviews, references and rejected records from the workspace (and
+    keeps them out of later ingests and training), their events, cached reasons and profile reads from the
+    store, unlinks them from the ranker, and drops the cached reasons of the items they reviewed. The same as
+    ``recreason forget USER``. Idempotent: a second call removes nothing."""
+    removed, notes = await asyncio.to_thread(svc.forget, user_id)
+    return s.Forgotten(user_id=user_id, removed=removed, notes=notes)
+
+
+@router.get("/v1/admin/users/{user_id:anypath}/profile", tags=["console"], dependencies=[Depends(admin_key)],
+            responses=s.errors(401, 403, 422),
             summary="A user's interest profile (personal data: admin only)")
-async def admin_profile(svc: Svc, user_id: UserId) -> dict:
+async def admin_profile(svc: Svc, user_id: UserId, request: Request) -> dict:
     profile = await run_in_threadpool(svc.profiles.user, user_id)
+    await _log_read(svc, request, user_id)
     return {"summary": profile.summary(), "known": user_id in svc.profiles.known_users,
             **profile.model_dump(mode="json")}
 

@@ -44,6 +44,7 @@ def run(settings: Settings, host: str = "127.0.0.1", port: int = 8000, log_level
     import uvicorn
 
     from recreason.serve.app import create_app
+    from recreason.serve.protocol import with_header_timeout
 
     check(settings)
     made = {}
@@ -58,7 +59,8 @@ def run(settings: Settings, host: str = "127.0.0.1", port: int = 8000, log_level
     logging.basicConfig(level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     echo(f"serving {settings.workspace} at http://{host}:{port}/  (console /console/, schema /openapi.json)")
     uvicorn.run(create_app(settings), host=host, port=port, access_log=False, log_level=log_level,
-                timeout_keep_alive=30, timeout_graceful_shutdown=5, limit_concurrency=settings.max_connections)
+                http=with_header_timeout(settings.header_timeout_s), timeout_keep_alive=30,
+                timeout_graceful_shutdown=5, limit_concurrency=settings.max_connections)
 
 
 def spawn(workspace, port: int, db_url: str | None = None, env: dict | None = None, log=None,

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
 
 from recreason.data.schema import IdStr, ServedEvent
 from recreason.reasons.base import Evidence
@@ -55,6 +64,16 @@ class Recommendations(BaseModel):
 #: free text from a client: control and bidi-override characters stripped (recreason.text.untrusted), then
 #: capped; an attribute value of 60,000 characters or a NUL never reaches a prompt or a reason
 Short = Annotated[str, AfterValidator(strip_controls), StringConstraints(max_length=100)]
+
+
+def _json_number(value):
+    """A JSON number as the schema says: ``5`` and ``5.0``, never ``"5"`` or ``false`` (lax pydantic takes both)."""
+    if isinstance(value, bool | str | bytes):
+        raise PydanticCustomError("number_type", "Input should be a number")
+    return value
+
+
+Number = BeforeValidator(_json_number)
 Value = Annotated[str, AfterValidator(strip_controls), StringConstraints(max_length=500)]
 
 
@@ -66,7 +85,7 @@ class ItemIn(Strict):
     attributes: dict[Short, Value | Annotated[list[Value], Field(max_length=20)]] = Field(default_factory=dict,
                                                                                          max_length=50)
     brand: Short | None = None
-    price: float | None = Field(default=None, ge=0, allow_inf_nan=False)
+    price: Annotated[float | None, Number] = Field(default=None, ge=0, allow_inf_nan=False)
     description: Annotated[str, AfterValidator(strip_controls), StringConstraints(max_length=2000)] | None = None
     language: Lang | None = None
 
@@ -81,7 +100,7 @@ class ReasonIn(Strict):
     item: ItemIn | None = None
     lang: Lang | None = None
     scene: str | None = Field(default=None, pattern=SCENE)
-    max_length: int | None = Field(default=None, ge=5, le=200)
+    max_length: Annotated[int | None, Number] = Field(default=None, ge=5, le=200)
     generator: str = Field(default="template", pattern=r"^[a-z_]{1,32}$",
                            description="template, llm ... (llm runs under the server's timeout)")
 
@@ -115,7 +134,8 @@ class EventIn(Strict):
     experiment: str = Field(pattern=r"^[A-Za-z0-9_.\-]{1,64}$")
     variant: str = Field(pattern=r"^[A-Za-z0-9_.\-]{1,64}$")
     scene: str | None = Field(default=None, pattern=SCENE)
-    timestamp: float | None = Field(default=None, ge=0, allow_inf_nan=False, description="client time, unix s")
+    timestamp: Annotated[float | None, Number] = Field(default=None, ge=0, allow_inf_nan=False,
+                                    description="client time, unix s")
 
 
 class EventBatch(Strict):
@@ -125,6 +145,23 @@ class EventBatch(Strict):
 class EventAck(BaseModel):
     stored: int = Field(description="new events, committed to durable storage")
     duplicates: int = Field(description="events whose idempotency key was already stored (not stored again)")
+    unattributed: int = Field(default=0, description="new events stored but not counted in the experiment: the "
+                                                     "variant is not the user's assigned one, or the item is not "
+                                                     "in the catalog (the report shows them apart)")
+
+
+class Forgotten(BaseModel):
+    user_id: str
+    removed: dict[str, int] = Field(description="rows removed per store: workspace tables, rejects, events, "
+                                                "cached reasons, profile reads, ranker")
+    notes: list[str] = Field(default_factory=list)
+
+
+class ProfileRead(BaseModel):
+    at: float = Field(description="Unix time")
+    caller: str = Field(description="fingerprint of the API key that read it (never the key)")
+    user_id: str
+    route: str
 
 
 class RateStats(BaseModel):
@@ -146,6 +183,9 @@ class VariantReport(BaseModel):
     clicks: int
     add_to_cart: int
     purchases: int
+    unattributed: dict[str, int] = Field(default_factory=dict, description="events per type stored but not counted: "
+                                         "the variant is not the user's assignment, the item is not in the catalog, or "
+                                         "(clicks, carts, purchases) this variant showed no such item in that request")
     ctr: RateStats
     cvr: RateStats = Field(description="purchases per impression")
 
@@ -172,3 +212,49 @@ class Health(BaseModel):
     items: int
     ranker: str
     cached_reasons: int
+
+
+# -- errors: every status code an operation can answer is declared in its ``responses`` (``errors(...)``) ------
+class ErrorOut(BaseModel):
+    """Every error answer: what went wrong, in words (never the offending input)."""
+
+    detail: str
+
+
+class FieldError(BaseModel):
+    loc: str = Field(description="where, e.g. body.events.0.user_id or query.k")
+    msg: str
+
+
+class ValidationErrorOut(ErrorOut):
+    errors: list[FieldError] = Field(default_factory=list, description="one per invalid field (empty when the "
+                                                                       "request was refused as a whole)")
+
+
+ERROR_DESCRIPTIONS = {
+    400: "Malformed request: a body that cannot be parsed, or an invalid Content-Length header",
+    401: "No X-API-Key header",
+    403: "The API key may not use this endpoint",
+    404: "Unknown experiment or item",
+    408: "The request body did not arrive in time (RECREASON_BODY_TIMEOUT_S)",
+    409: "An idempotency key was reused with a different event (nothing of the batch is stored)",
+    413: "Request body over the server's limit",
+    422: "Invalid request: the fields and what is wrong with them",
+    429: "Too many LLM-written reasons from this caller; retry after Retry-After seconds",
+}
+
+
+#: ``openapi_extra`` of an endpoint that takes an X-API-Key but does not need one (a key only shows more):
+#: FastAPI declares ``security: [{"APIKeyHeader": []}]`` (a key required); this appends ``{}``, "or none"
+KEY_OPTIONAL = {"security": [{}]}
+
+
+def errors(*codes: int) -> dict[int | str, dict]:
+    """The ``responses=`` of a route for these error status codes (each with its model and description)."""
+    out: dict[int | str, dict] = {}
+    for code in codes:
+        out[code] = {"model": ValidationErrorOut if code == 422 else ErrorOut,
+                     "description": ERROR_DESCRIPTIONS[code]}
+        if code == 429:
+            out[code]["headers"] = {"Retry-After": {"description": "seconds to wait", "schema": {"type": "integer"}}}
+    return out

@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import json
@@ -57,8 +58,10 @@ async def admin_key(request: Request, key: str | None = Security(api_key_header)
 
 async def may_read_profiles(request: Request, key: str | None = Security(api_key_header)) -> bool:
     """Whether the caller may see what a user's profile holds (the user signals a reason cites, the guard's
-    notes that quote them): admin keys only. Anyone else gets the reason without them."""
-    return _allowed(key, request.app.state.settings.admin_keys)
+    notes that quote them): read keys and admin keys. Anyone else gets the reason without them; every read
+    with them is recorded (``GET /v1/admin/access-log``)."""
+    s = request.app.state.settings
+    return _allowed(key, [*s.read_keys, *s.admin_keys])
 
 
 async def _send_json(send, status: int, body: dict) -> None:
@@ -107,6 +110,49 @@ class BodyLimit:
 
         try:
             await self.app(scope, limited_receive, tracking_send)
+        except Exception:
+            if not refused:
+                raise
+
+
+class ReadTimeout:
+    """Pure ASGI middleware: a request body must arrive within ``seconds`` of asking for each part of it, or
+    the request gets 408 and the app stops reading (a client trickling a body a byte a minute cannot hold a
+    worker). Once the body is complete, ``receive`` is passed through untouched (it then only waits for a
+    disconnect). Headers are bounded earlier, in the protocol (``recreason.serve.protocol``)."""
+
+    def __init__(self, app, seconds: float):
+        self.app, self.seconds = app, seconds
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        done, started, refused = False, False, False
+
+        async def timed_receive():
+            nonlocal done, started, refused
+            if done:
+                return await receive()
+            try:
+                msg = await asyncio.wait_for(receive(), self.seconds)
+            except TimeoutError:
+                if not started:
+                    started = refused = True
+                    await _send_json(send, 408, {"detail": f"request body not received within {self.seconds:g} s"})
+                return {"type": "http.disconnect"}
+            if msg["type"] != "http.request" or not msg.get("more_body", False):
+                done = True
+            return msg
+
+        async def tracking_send(msg):
+            nonlocal started
+            if refused:
+                return
+            started = started or msg["type"] == "http.response.start"
+            await send(msg)
+
+        try:
+            await self.app(scope, timed_receive, tracking_send)
         except Exception:
             if not refused:
                 raise

@@ -75,6 +75,7 @@ class Services:
     reasons: ReasonService
     metrics: Metrics = field(default_factory=Metrics)
     ranker_name: str = ""
+    _forget_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @classmethod
     def from_settings(cls, settings: Settings, metrics: Metrics | None = None) -> Services:
@@ -129,6 +130,40 @@ class Services:
     def close(self) -> None:
         self.reasons.close()
         self.store.close()
+
+    def forget(self, user_id: str) -> tuple[dict[str, int], list[str]]:
+        """Remove the user from every store this server holds, without a restart: the workspace's tables and
+        rejects (and its register of forgotten users, so a later ingest drops them), the event store (events,
+        cached reasons, profile reads), the ranker (its artifact saved again when it came from one), and the
+        caches in memory. Reasons cached for the items the user reviewed go too (they may quote the review).
+        Rows removed per store, and notes."""
+        from recreason.data.forget import forget_users, without_users
+        from recreason.data.workspace import WorkspaceError
+
+        notes: list[str] = []
+        with self._forget_lock:
+            dataset, report = without_users(self.dataset, [user_id])
+            removed = {f"workspace.{t}": n for t, n in report.removed.items()}
+            try:
+                on_disk = forget_users(self.settings.workspace, [user_id])
+                removed.update({f"workspace.{t}": n for t, n in on_disk.removed.items()})
+            except (OSError, WorkspaceError) as err:
+                notes.append(f"the workspace files could not be rewritten ({type(err).__name__}); the user is "
+                             "removed from this server's memory only: run `recreason forget` on the workspace")
+            removed.update(self.store.forget([user_id], report.items))
+            forget = getattr(self.ranker, "forget", None)
+            removed["ranker"] = len(forget([user_id])) if forget else 0
+            if removed["ranker"] and self.settings.ranker is not None:
+                try:
+                    self.ranker.save(self.settings.ranker)
+                except OSError as err:
+                    notes.append(f"the ranker artifact could not be saved again ({type(err).__name__}); run "
+                                 "`recreason forget` with --ranker on it")
+            self.dataset = dataset
+            self.profiles = Profiles(dataset, self.settings.profile_cache_size)
+            removed["cached_reasons"] = self.reasons.cache.drop(
+                lambda r: r.user_id == user_id or r.item_id in report.items)
+        return removed, notes
 
     # -- what the endpoints need --------------------------------------------------------------------
     def recommend(self, user_id: str, k: int) -> tuple[list[tuple[str, float]], str]:

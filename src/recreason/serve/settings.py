@@ -25,6 +25,8 @@ class Settings(BaseSettings):
     experiments: Path | None = Field(default=None, description="Experiments file (TOML or JSON); default: built-in.")
     event_keys: Keys = Field(default_factory=list, description="API keys allowed to post events.")
     admin_keys: Keys = Field(default_factory=list, description="API keys for experiment reports and the console.")
+    read_keys: Keys = Field(default_factory=list, description="API keys that may read the profile signals a reason "
+                            "cites (admin keys may too); every such read is recorded in the access log.")
     llm_timeout_s: float = Field(default=1.0, gt=0, description="Longest wait for the LLM before the template.")
     llm_online: bool = Field(default=True, description="Run the LLM on a cache miss; false: precomputed only.")
     llm_workers: int = Field(default=1, ge=1, description="Threads running the LLM.")
@@ -35,6 +37,10 @@ class Settings(BaseSettings):
                                      "caller (API key, else address) may ask for a minute; beyond: 429.")
     max_connections: int = Field(default=512, ge=1, description="Open connections and requests served at once; "
                                  "beyond: 503 at once (slow clients cannot hold every socket).")
+    header_timeout_s: float = Field(default=10.0, gt=0, description="Longest wait for a request's headers; "
+                                    "then the connection is closed (slow clients cannot hold a connection).")
+    body_timeout_s: float = Field(default=30.0, gt=0, description="Longest wait for each part of a request "
+                                  "body; then 408.")
     cache_size: int = Field(default=200_000, ge=0, description="Reasons kept in memory.")
     profile_cache_size: int = Field(default=20_000, ge=0, description="User profiles kept in memory.")
     precompute_users: int = Field(default=0, ge=0, description="Most active users whose top-k is precomputed at start.")
@@ -42,7 +48,7 @@ class Settings(BaseSettings):
     warm_llm: bool = Field(default=True, description="Load and run each LLM variant once at start-up.")
     warm_profiles: bool = Field(default=True, description="Mine every review at start-up (faster first requests).")
 
-    @field_validator("event_keys", "admin_keys", mode="before")
+    @field_validator("event_keys", "admin_keys", "read_keys", mode="before")
     @classmethod
     def _split(cls, value):
         if isinstance(value, str):

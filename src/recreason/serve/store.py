@@ -56,7 +56,22 @@ events = Table(
     Column("scene", String(64)),
     Column("client_ts", Float),
     Column("received_at", Float, nullable=False),
+    # why the event cannot count in the experiment although it is kept: "variant" (not the user's assigned
+    # variant), "item" (not in the catalog); NULL when it was served as posted
+    Column("problem", String(16)),
     Index("ix_events_experiment", "experiment", "variant", "type"),
+    Index("ix_events_user", "user_id"),
+)
+
+#: who read whose personal data (a profile, or reasons with the profile signals they cite), for audits
+profile_reads = Table(
+    "profile_reads", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", Float, nullable=False),
+    Column("caller", String(64), nullable=False),  # a fingerprint of the API key, never the key
+    Column("user_id", String(MAX_ID_CHARS), nullable=False),
+    Column("route", String(128), nullable=False),
+    Index("ix_profile_reads_user", "user_id"),
 )
 
 reason_cache = Table(
@@ -83,6 +98,7 @@ class StoredEvent:
     variant: str
     scene: str | None = None
     client_ts: float | None = None
+    problem: str | None = None  # derived by the server (see the ``problem`` column), not sent by the client
 
     def same_as(self, other: StoredEvent) -> bool:
         """The same event: every field but the client's clock (a retry may stamp a new time)."""
@@ -123,19 +139,23 @@ class Store:
         self._writer: threading.Thread | None = None
         self._start_lock = threading.Lock()
         metadata.create_all(self.engine)
-        self._widen_id_columns()
+        self._migrate()
 
-    def _widen_id_columns(self) -> None:
-        """Id columns made when the API took ids of at most 128 characters are widened to ``MAX_ID_CHARS``.
-
-        Only PostgreSQL enforces a VARCHAR length (SQLite does not), and there widening is a catalog change
-        (no table rewrite); ``create_all`` never alters an existing table, so this does it once."""
-        if self.dialect != "postgresql":
-            return
+    def _migrate(self) -> None:
+        """Bring a store made by an older recreason up to date (``create_all`` never alters a table): add the
+        ``problem`` column and the user index to ``events``; on PostgreSQL widen id columns made when the API
+        took ids of at most 128 characters to ``MAX_ID_CHARS`` (only PostgreSQL enforces a VARCHAR length,
+        and widening there is a catalog change, no table rewrite)."""
         from sqlalchemy import inspect, text
 
         with self.engine.begin() as conn:
             inspector = inspect(conn)
+            if "problem" not in {c["name"] for c in inspector.get_columns("events")}:
+                conn.execute(text("ALTER TABLE events ADD COLUMN problem VARCHAR(16)"))
+            if "ix_events_user" not in {i["name"] for i in inspector.get_indexes("events")}:
+                conn.execute(text("CREATE INDEX ix_events_user ON events (user_id)"))
+            if self.dialect != "postgresql":
+                return
             for table in (events, reason_cache):
                 for column in inspector.get_columns(table.name):
                     length = getattr(column["type"], "length", None)
@@ -229,16 +249,20 @@ class Store:
             return int(conn.scalar(select(func.count()).select_from(events)))
 
     def counts(self, experiment: str) -> dict[str, dict[str, int]]:
-        """variant -> event type -> distinct (request, item) pairs with that event. A click, cart or purchase
-        counts only on a pair the same variant showed (an impression with the same request and item); the
-        others are stored all the same and counted apart, as ``unattributed_<type>`` (a click on an item never
-        shown would otherwise give more clicks than impressions)."""
+        """variant -> event type -> distinct (request, item) pairs with that event. An event counts only if it
+        was served as posted: its variant is the user's assigned one and its item is in the catalog (else the
+        server marked a ``problem``), and a click, cart or purchase only on a pair the same variant showed
+        (an impression with the same request and item). The others are stored all the same and counted
+        apart, as ``unattributed_<type>`` (a click on an item never shown would otherwise give more clicks
+        than impressions; a forged variant would move a rate)."""
         pair = events.c.request_id + "|" + events.c.item_id
         shown = events.alias("shown")
         was_shown = exists().where(shown.c.type == "impression", shown.c.experiment == events.c.experiment,
                                    shown.c.variant == events.c.variant, shown.c.request_id == events.c.request_id,
                                    shown.c.item_id == events.c.item_id)
-        attributed = case((events.c.type == "impression", literal(1)), (was_shown, literal(1)), else_=literal(0))
+        was_shown = was_shown.where(shown.c.problem.is_(None))
+        attributed = case((events.c.problem.is_not(None), literal(0)), (events.c.type == "impression", literal(1)),
+                          (was_shown, literal(1)), else_=literal(0))
         q = (select(events.c.variant, events.c.type, attributed.label("attributed"), func.count(distinct(pair)))
              .where(events.c.experiment == experiment)
              .group_by(events.c.variant, events.c.type, attributed))
@@ -269,6 +293,41 @@ class Store:
         q = select(reason_cache.c.key, reason_cache.c.reason).order_by(reason_cache.c.created_at.desc()).limit(limit)
         with self.engine.connect() as conn:
             return [(k, json.loads(r)) for k, r in conn.execute(q)]
+
+    # -- personal data ----------------------------------------------------------------------------
+    def log_read(self, caller: str, user_id: str, route: str) -> None:
+        """Record that ``caller`` (a key fingerprint) read ``user_id``'s personal data through ``route``."""
+        with self._write_lock or _NoLock(), self.engine.begin() as conn:
+            conn.execute(profile_reads.insert().values(at=time.time(), caller=caller, user_id=user_id, route=route))
+
+    def reads(self, user_id: str | None = None, limit: int = 100) -> list[dict[str, Any]]:
+        """The newest profile reads (of one user, or of all), newest first."""
+        q = select(profile_reads.c.at, profile_reads.c.caller, profile_reads.c.user_id, profile_reads.c.route)
+        if user_id is not None:
+            q = q.where(profile_reads.c.user_id == user_id)
+        q = q.order_by(profile_reads.c.id.desc()).limit(limit)
+        with self.engine.connect() as conn:
+            return [dict(row._mapping) for row in conn.execute(q)]
+
+    def forget(self, user_ids: Sequence[str], items: Iterable[str] = ()) -> dict[str, int]:
+        """Delete the users' events, cached reasons and profile reads, and the cached reasons of ``items`` (the
+        items they reviewed: another user's reason may quote what they wrote); rows deleted per table."""
+        from sqlalchemy import delete
+
+        users, items = list(user_ids), list(items)
+        out = {"events": 0, "reason_cache": 0, "profile_reads": 0}
+        with self._write_lock or _NoLock(), self.engine.begin() as conn:
+            for start in range(0, max(len(users), 1), 500):
+                chunk = users[start:start + 500]
+                out["events"] += conn.execute(delete(events).where(events.c.user_id.in_(chunk))).rowcount
+                out["profile_reads"] += conn.execute(
+                    delete(profile_reads).where(profile_reads.c.user_id.in_(chunk))).rowcount
+                out["reason_cache"] += conn.execute(
+                    delete(reason_cache).where(reason_cache.c.user_id.in_(chunk))).rowcount
+            for start in range(0, len(items), 500):
+                out["reason_cache"] += conn.execute(
+                    delete(reason_cache).where(reason_cache.c.item_id.in_(items[start:start + 500]))).rowcount
+        return out
 
 
 class _NoLock:

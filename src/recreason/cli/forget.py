@@ -1,0 +1,55 @@
+"""``recreason forget USER …``: delete everything a workspace, its event store and ranker artifacts hold
+about users (the CLI twin of ``DELETE /v1/users/{id}``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from recreason.cli.common import DEFAULT_WORKSPACE, WorkspaceOpt, user_errors
+
+
+def register(app: typer.Typer, train_app: typer.Typer) -> None:
+    @app.command("forget")
+    @user_errors
+    def forget(
+        users: Annotated[list[str], typer.Argument(help="User ids to forget.")],
+        workspace: WorkspaceOpt = DEFAULT_WORKSPACE,
+        db: Annotated[str | None, typer.Option(help="Event store URL; default: WORKSPACE/events.db when it "
+                                                    "exists (the server's default).")] = None,
+        ranker: Annotated[list[Path] | None, typer.Option(
+            help="A ranker artifact folder to unlink the users from (repeatable).")] = None,
+    ) -> None:
+        """Remove the users' interactions, reviews, references and rejected records from the workspace (later
+        ingests into it drop them again), their events, cached reasons and profile reads from the event store,
+        and their ids and seen items from ranker artifacts; cached reasons of the items they reviewed go too.
+        A running server keeps what it loaded: use DELETE /v1/users/{id} on it, or restart it."""
+        from recreason.data.forget import forget_users
+        from recreason.rank import Ranker
+
+        report = forget_users(workspace, users)
+        removed = {f"workspace.{t}": n for t, n in report.removed.items()}
+        url = db or (f"sqlite:///{workspace / 'events.db'}" if (workspace / "events.db").is_file() else None)
+        if url:
+            from recreason.serve.store import Store
+
+            store = Store(url)
+            try:
+                removed.update(store.forget(report.users, report.items))
+            finally:
+                store.close()
+        for folder in ranker or []:
+            model = Ranker.load(folder)
+            unlinked = model.forget(report.users)
+            if unlinked:
+                model.save(folder)
+            removed[f"ranker {folder}"] = len(unlinked)
+        for name, n in removed.items():
+            typer.echo(f"  {name:<28} {n:>7,} removed")
+        total = sum(removed.values())
+        typer.echo(f"forgot {len(report.users)} user(s): {total:,} rows removed"
+                   + ("" if url else "; no event store found (pass --db for a server's database)")
+                   + ". Models trained before this (rankers, PETER, LoRA adapters) keep what they learned until "
+                     "trained again on this workspace.")
