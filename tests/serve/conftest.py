@@ -109,6 +109,7 @@ def make_services(tmp_path: Path, generators: dict | None = None, db_url: str | 
             raise KeyError(f"no generator {variant.strategy!r}")
         return gens[variant.strategy]
 
+    settings = {"open_reasons": True, **settings}  # tests post ad-hoc profiles without a key unless they say
     s = Settings(workspace=tmp_path, event_keys=[EVENT_KEY], admin_keys=[ADMIN_KEY], db=db_url,
                  warm_profiles=False, **settings)
     ds = tiny_dataset()

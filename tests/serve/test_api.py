@@ -367,3 +367,20 @@ def test_events_not_served_as_posted_are_stored_but_not_counted(client, services
     assert rows[other]["impressions"] == 0 and rows[other]["clicks"] == 0
     assert rows[other]["unattributed"] == {"impression": 1, "click": 1}
     assert rows[other]["ctr"]["rate"] is None  # no impressions: no rate, no error
+
+
+def test_caller_supplied_profiles_need_a_key_unless_the_server_is_open(tmp_path):
+    from fastapi.testclient import TestClient
+
+    from recreason.serve.app import create_app
+
+    svc = make_services(tmp_path, open_reasons=False)
+    seed = {"interests": "喜欢购买电子产品", "item": {"title": "最新款智能手机", "attributes": {"屏幕": "6.7英寸"}}}
+    with TestClient(create_app(services=svc)) as c:
+        assert c.post("/v1/reasons", json=seed).status_code == 401
+        assert c.post("/v1/reasons", json={"interests": "hiking", "item_id": "e1"}).status_code == 401
+        assert c.post("/v1/reasons", json=seed, headers={"X-API-Key": "made-up"}).status_code == 403
+        assert c.post("/v1/reasons", json=seed, headers=EV).status_code == 200
+        stored = c.post("/v1/reasons", json={"user_id": "u_en", "item_id": "e1"})  # by id: no key needed
+        assert stored.status_code == 200 and stored.json()["reason"]["evidence"]["user_signals"] == []
+    svc.close()

@@ -6,10 +6,13 @@ B's life ("bought it for my daughter's wedding in June"). A reason *quotes anoth
 of ``LIMITS[lang]`` units (English words; Chinese characters, since Chinese has no spaces) that occurs in a
 review by another user and occurs neither in the item's own data (title, brand, category, attributes,
 description: a review naming the product is not the source of the product's name) nor in the user's own
-reviews (theirs to see). The limits: 6 English words, 10 Chinese characters (about five Chinese words).
+reviews (theirs to see). The limits: 6 English words (3 of them beyond stop words), 10 Chinese characters
+(about five Chinese words). A run that ``COMMON`` (3) or more users wrote is common phrasing, not anyone's own
+words: read on the LLM's reasons, "easy to wear and has a" and "gift card is a gift card" were counted as
+quotes before this rule.
 
-``ReviewIndex`` holds every such run of every review as a 64-bit hash with its writer (numpy arrays, sorted:
-about 12 bytes a run, 50 MB for four million), so the guard can check every reason it sees
+``ReviewIndex`` holds every such run of every review as a 64-bit hash with how many users wrote it and one
+of them (numpy arrays, sorted: about 16 bytes a run, 64 MB for four million), so the guard can check every reason it sees
 (``Guard(reviews=…)``: the problem kind ``quote``), and ``foreign_quotes`` measures it
 (``benchmarks.leakage``).
 """
@@ -24,10 +27,14 @@ import numpy as np
 
 from recreason.data.dataset import Dataset
 from recreason.reasons.base import Reason, ReasonRequest
+from recreason.text.language import EN
 
 LIMITS = {"en": 6, "zh": 10}
+#: a run this many users wrote is common phrasing ("easy to wear and has a"), nobody's own words
+COMMON = 3
+#: an English run quotes only if it holds this many words beyond stop words ("is a great gift for" does not)
+CONTENT = 3
 _UNIT = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]|[A-Za-z0-9]+(?:['’][A-Za-z]+)?")
-MANY = -1  # a run more than one user wrote
 
 
 def units(text: str | None) -> list[str]:
@@ -42,40 +49,35 @@ def _hashes(seq: Sequence[str], n: int) -> list[int]:
 
 
 class ReviewIndex:
-    """Every run of ``LIMITS[lang]`` units of every review in a data set, and who wrote it."""
+    """Every run of ``LIMITS[lang]`` units of every review in a data set: how many users wrote it, and one of
+    them."""
 
     def __init__(self, dataset: Dataset, limits: dict[str, int] = LIMITS):
         self.dataset, self.limits = dataset, limits
         frame = dataset.interactions
         frame = frame[frame["review"].notna()]
         users = {u: k for k, u in enumerate(dict.fromkeys(frame["user_id"]))}
-        self._tables: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        self._tables: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
         for n in sorted(set(limits.values())):
             keys, who = [], []
             for user_id, text in zip(frame["user_id"], frame["review"], strict=True):
                 h = _hashes(units(str(text)), n)
                 keys += h
                 who += [users[user_id]] * len(h)
-            keys_a, who_a = np.asarray(keys, np.int64), np.asarray(who, np.int32)
-            order = np.argsort(keys_a, kind="stable")
-            keys_a, who_a = keys_a[order], who_a[order]
-            first = np.ones(len(keys_a), bool)
-            first[1:] = keys_a[1:] != keys_a[:-1]
-            starts = np.flatnonzero(first)
-            # one writer per run; MANY where the writers of a run differ
-            lo, hi = np.minimum.reduceat(who_a, starts) if len(starts) else who_a, \
-                np.maximum.reduceat(who_a, starts) if len(starts) else who_a
-            self._tables[n] = (keys_a[starts], np.where(lo == hi, lo, MANY).astype(np.int32))
+            pairs = np.unique(np.rec.fromarrays([np.asarray(keys, np.int64), np.asarray(who, np.int32)]))
+            run_keys, first, writers = np.unique(pairs.f0, return_index=True, return_counts=True)
+            self._tables[n] = (run_keys, pairs.f1[first].astype(np.int32), writers.astype(np.int32))
         self._users = users
 
-    def _writers(self, n: int, hashes: list[int]) -> np.ndarray:
-        """Per hash: the writer's number, MANY, or -2 (nobody wrote it)."""
-        keys, who = self._tables[n]
+    def _writers(self, n: int, hashes: list[int]) -> tuple[np.ndarray, np.ndarray]:
+        """Per hash: how many users wrote the run (0: nobody), and one of them (-2 when nobody)."""
+        keys, who, count = self._tables[n]
         h = np.asarray(hashes, np.int64)
         if not len(keys) or not len(h):
-            return np.full(len(h), -2, np.int32)
+            return np.zeros(len(h), np.int32), np.full(len(h), -2, np.int32)
         pos = np.clip(np.searchsorted(keys, h), 0, len(keys) - 1)
-        return np.where(keys[pos] == h, who[pos], -2)
+        hit = keys[pos] == h
+        return np.where(hit, count[pos], 0), np.where(hit, who[pos], -2)
 
     def longest_quote(self, text: str, lang: str, user_id: str, item_text: str) -> tuple[int, str]:
         """The longest run of ``text`` (in units; 0 when none reaches the limit) quoted from another user's
@@ -84,16 +86,19 @@ class ReviewIndex:
         seq = units(text)
         if len(seq) < n:
             return 0, ""
-        writers = self._writers(n, _hashes(seq, n))
-        if not (writers != -2).any():
+        hashes = _hashes(seq, n)
+        count, writer = self._writers(n, hashes)
+        if not count.any():
             return 0, ""
         me = self._users.get(user_id, -3)
         own = set(_hashes(units(item_text), n))
         if me != -3:
             for review in self.dataset.user_interactions(user_id)["review"].dropna():
                 own.update(_hashes(units(str(review)), n))
-        hashes = _hashes(seq, n)
-        foreign = [i for i, w in enumerate(writers) if w not in (-2, me) and hashes[i] not in own]
+        stop = EN.stop_words if lang == "en" else frozenset()
+        foreign = [i for i in range(len(hashes))
+                   if 0 < count[i] < COMMON and not (count[i] == 1 and writer[i] == me) and hashes[i] not in own
+                   and sum(u not in stop for u in seq[i:i + n]) >= CONTENT]
         best, best_start, run_start = 0, 0, 0
         for k, i in enumerate(foreign):  # consecutive starts make one longer run
             if k == 0 or i != foreign[k - 1] + 1:

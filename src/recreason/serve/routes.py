@@ -17,7 +17,14 @@ from recreason.reasons.base import ReasonRequest
 from recreason.serve import schemas as s
 from recreason.serve.experiments import Variant, report
 from recreason.serve.reasons import Served
-from recreason.serve.security import admin_key, caller, event_key, may_read_profiles, route_template
+from recreason.serve.security import (
+    admin_key,
+    caller,
+    caller_key,
+    event_key,
+    may_read_profiles,
+    route_template,
+)
 from recreason.serve.services import Services
 from recreason.serve.store import StoredEvent
 
@@ -124,13 +131,19 @@ def _adhoc_request(svc: Services, body: s.ReasonIn) -> ReasonRequest:
 
 
 @router.post("/v1/reasons", response_model=s.ReasonResponse, tags=["reasons"],
-             responses=s.errors(400, 404, 408, 413, 422, 429), openapi_extra=s.KEY_OPTIONAL,
+             responses=s.errors(400, 401, 403, 404, 408, 413, 422, 429), openapi_extra=s.KEY_OPTIONAL,
              summary="A reason for an ad-hoc (user or interests, item or attributes) pair")
 async def adhoc_reason(svc: Svc, body: s.ReasonIn, request: Request,
                        personal: Annotated[bool, Depends(may_read_profiles)] = False) -> s.ReasonResponse:
     """The seed's example is one request: ``{"interests": "喜欢购买电子产品", "item": {"title": "最新款智能手机",
     "attributes": {"处理器": "…", "屏幕": "…"}}}``. A slow generator runs under the server's timeout and the
-    template reason is served if it does not answer in time."""
+    template reason is served if it does not answer in time.
+
+    Interests or item data the caller writes (a caller-supplied profile) need an API key (read, event or
+    admin) unless the server runs with ``RECREASON_OPEN_REASONS=true``; a stored user and item by id need none
+    (the reason then comes without the user's profile signals)."""
+    if body.user_id is None or body.item_id is None:
+        caller_key(request)
     variants = {v.strategy: v for v in reversed(svc.experiments.variants()) if v.strategy != "none"}
     variants.setdefault("template", Variant(name="template", strategy="template"))
     if body.generator not in variants:

@@ -233,7 +233,7 @@ class ValidationErrorOut(ErrorOut):
 
 ERROR_DESCRIPTIONS = {
     400: "Malformed request: a body that cannot be parsed, or an invalid Content-Length header",
-    401: "No X-API-Key header",
+    401: "No X-API-Key header (the endpoint, or the data sent to it, needs a key)",
     403: "The API key may not use this endpoint",
     404: "Unknown experiment or item",
     408: "The request body did not arrive in time (RECREASON_BODY_TIMEOUT_S)",

@@ -56,6 +56,19 @@ async def admin_key(request: Request, key: str | None = Security(api_key_header)
     _check(key, request.app.state.settings.admin_keys, "admin")
 
 
+def caller_key(request: Request) -> None:
+    """For data the caller supplies (``POST /v1/reasons`` with interests or item attributes): any configured key
+    (read, event or admin), unless the server is open (``open_reasons``). 401 without one, 403 for another."""
+    s = request.app.state.settings
+    key = request.headers.get("x-api-key")
+    if s.open_reasons or _allowed(key, [*s.read_keys, *s.event_keys, *s.admin_keys]):
+        return
+    if not key:
+        raise HTTPException(401, "missing X-API-Key header: interests or item data sent by the caller need a key "
+                                 "(or ask with a stored user_id and item_id)")
+    raise HTTPException(403, "this API key is not one of the server's keys")
+
+
 async def may_read_profiles(request: Request, key: str | None = Security(api_key_header)) -> bool:
     """Whether the caller may see what a user's profile holds (the user signals a reason cites, the guard's
     notes that quote them): read keys and admin keys. Anyone else gets the reason without them; every read
@@ -69,6 +82,32 @@ async def _send_json(send, status: int, body: dict) -> None:
     await send({"type": "http.response.start", "status": status,
                 "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(data)).encode())]})
     await send({"type": "http.response.body", "body": data})
+
+
+class _Refusal:
+    """What the body middlewares share: answer with an error once, if the app has not started its response,
+    and from then on drop what the app sends (it stops reading, sees a disconnect and may still answer)."""
+
+    def __init__(self, send):
+        self._send, self.started, self.refused = send, False, False
+
+    async def refuse(self, status: int, body: dict) -> None:
+        if not self.started:
+            self.started = self.refused = True
+            await _send_json(self._send, status, body)
+
+    async def send(self, msg) -> None:
+        if self.refused:
+            return
+        self.started = self.started or msg["type"] == "http.response.start"
+        await self._send(msg)
+
+    async def run(self, app, scope, receive) -> None:
+        try:
+            await app(scope, receive, self.send)
+        except Exception:
+            if not self.refused:
+                raise
 
 
 class BodyLimit:
@@ -87,32 +126,19 @@ class BodyLimit:
                 return await _send_json(send, 400, {"detail": "invalid Content-Length header"})
             if int(length) > self.limit:
                 return await _send_json(send, 413, message)
-        seen, started, refused = 0, False, False
+        seen, refusal = 0, _Refusal(send)
 
         async def limited_receive():
-            nonlocal seen, started, refused
+            nonlocal seen
             msg = await receive()
             if msg["type"] == "http.request":
                 seen += len(msg.get("body", b""))
                 if seen > self.limit:
-                    if not started:
-                        await _send_json(send, 413, message)
-                        started = refused = True
+                    await refusal.refuse(413, message)
                     return {"type": "http.disconnect"}  # the app stops reading; its own answer is dropped
             return msg
 
-        async def tracking_send(msg):
-            nonlocal started
-            if refused:
-                return
-            started = started or msg["type"] == "http.response.start"
-            await send(msg)
-
-        try:
-            await self.app(scope, limited_receive, tracking_send)
-        except Exception:
-            if not refused:
-                raise
+        await refusal.run(self.app, scope, limited_receive)
 
 
 class ReadTimeout:
@@ -127,35 +153,22 @@ class ReadTimeout:
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
-        done, started, refused = False, False, False
+        done, refusal = False, _Refusal(send)
 
         async def timed_receive():
-            nonlocal done, started, refused
+            nonlocal done
             if done:
                 return await receive()
             try:
                 msg = await asyncio.wait_for(receive(), self.seconds)
             except TimeoutError:
-                if not started:
-                    started = refused = True
-                    await _send_json(send, 408, {"detail": f"request body not received within {self.seconds:g} s"})
+                await refusal.refuse(408, {"detail": f"request body not received within {self.seconds:g} s"})
                 return {"type": "http.disconnect"}
             if msg["type"] != "http.request" or not msg.get("more_body", False):
                 done = True
             return msg
 
-        async def tracking_send(msg):
-            nonlocal started
-            if refused:
-                return
-            started = started or msg["type"] == "http.response.start"
-            await send(msg)
-
-        try:
-            await self.app(scope, timed_receive, tracking_send)
-        except Exception:
-            if not refused:
-                raise
+        await refusal.run(self.app, scope, timed_receive)
 
 
 #: the HTTP methods a metric label may name; any other method name a client invents counts as "other", so

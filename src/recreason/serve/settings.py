@@ -27,6 +27,8 @@ class Settings(BaseSettings):
     admin_keys: Keys = Field(default_factory=list, description="API keys for experiment reports and the console.")
     read_keys: Keys = Field(default_factory=list, description="API keys that may read the profile signals a reason "
                             "cites (admin keys may too); every such read is recorded in the access log.")
+    open_reasons: bool = Field(default=False, description="Let callers without a key send their own interests and "
+                               "item data to POST /v1/reasons (a public demo); false: any configured key is needed.")
     llm_timeout_s: float = Field(default=1.0, gt=0, description="Longest wait for the LLM before the template.")
     llm_online: bool = Field(default=True, description="Run the LLM on a cache miss; false: precomputed only.")
     llm_workers: int = Field(default=1, ge=1, description="Threads running the LLM.")
