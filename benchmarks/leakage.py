@@ -63,9 +63,10 @@ def main(argv=None) -> int:
         built = f"{len(src.dataset.interactions):,} reviews, {time.perf_counter() - start:.1f} s"
         for config in args.configs:
             out = write(generator(config, src, backend, args.model), src.requests, guard)
-            first = foreign_quotes([r for r in out.raw if r.text], src.dataset, index)
-            shown = [r for r in out.final if r.path != "withheld"]
-            quotes = foreign_quotes(shown, src.dataset, index)
+            written = [(r, q) for r, q in zip(out.raw, src.requests, strict=True) if r.text]
+            first = foreign_quotes([r for r, _ in written], [q for _, q in written], index)
+            shown = [(r, q) for r, q in zip(out.final, src.requests, strict=True) if r.path != "withheld"]
+            quotes = foreign_quotes([r for r, _ in shown], [q for _, q in shown], index)
             worst = max(first, key=lambda q: q.length, default=None)
             rows.append([src.name, config, f"{100 * leak_rate(first):.1f} % of {len(first)}",
                          f"“{worst.text[:70]}” ({worst.length})" if worst and worst.leaks else "—",

@@ -29,8 +29,11 @@ def data() -> Dataset:
 
 
 def quote(text: str, user: str, item: str, lang: str = "en") -> int:
+    ds = data()
+    builder = ProfileBuilder(ds)
     reason = Reason(text=text, language=lang, user_id=user, item_id=item, generator="x")
-    return foreign_quotes([reason], data())[0].length
+    request = ReasonRequest(user=builder.user(user), item=builder.item(item))
+    return foreign_quotes([reason], [request], ReviewIndex(ds))[0].length
 
 
 def test_six_words_of_another_users_review_are_a_quote():
@@ -86,8 +89,18 @@ def test_no_shown_reason_quotes_another_user_on_real_reviews(tmp_path):
     for mode in ("template", "retrieval"):
         gen = make_generator("template", mode=mode).fit(src.train)
         raw = gen.generate(src.requests)
-        shown = [r for r in write_reasons(gen, src.requests, guard) if r.path != "withheld"]
+        shown = [(r, q) for r, q in zip(write_reasons(gen, src.requests, guard), src.requests, strict=True)
+                 if r.path != "withheld"]
         assert len(shown) >= 50
-        assert leak_rate(foreign_quotes(shown, src.dataset, guard.reviews)) == 0
+        assert leak_rate(foreign_quotes([r for r, _ in shown], [q for _, q in shown], guard.reviews)) == 0
         if mode == "retrieval":  # the check has something to catch: retrieval quotes reviews as written
-            assert leak_rate(foreign_quotes(raw, src.dataset, guard.reviews)) > 0.1
+            assert leak_rate(foreign_quotes(raw, src.requests, guard.reviews)) > 0.1
+
+
+def test_the_items_own_words_and_common_phrasing_are_no_quote_but_a_copied_sentence_is():
+    assert quote("Lace Dress is a lace dress fits well and nice.", "bob", "d1") == 0  # item words, "fits well"
+    ds = data()
+    index = ReviewIndex(ds)
+    sentence = "the lace dress fits well and the colour is lovely in daylight"  # ann's, 12 words
+    assert index.longest_quote(f"Ann wrote: {sentence}.", "en", "bob", "Lace Dress lace fits well colour lovely "
+                               "daylight")[0] == 12  # long enough to be a quote whatever its words

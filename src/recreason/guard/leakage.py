@@ -6,10 +6,11 @@ B's life ("bought it for my daughter's wedding in June"). A reason *quotes anoth
 of ``LIMITS[lang]`` units (English words; Chinese characters, since Chinese has no spaces) that occurs in a
 review by another user and occurs neither in the item's own data (title, brand, category, attributes,
 description: a review naming the product is not the source of the product's name) nor in the user's own
-reviews (theirs to see). The limits: 6 English words (3 of them beyond stop words), 10 Chinese characters
-(about five Chinese words). A run that ``COMMON`` (3) or more users wrote is common phrasing, not anyone's own
-words: read on the LLM's reasons, "easy to wear and has a" and "gift card is a gift card" were counted as
-quotes before this rule.
+reviews (theirs to see). The limits: 6 English words, 10 Chinese characters (about five Chinese words), of
+which at least 2 words / 5 characters are neither stop words nor the item's own words, unless the run is
+long (10 words, 16 characters: a review sentence copied whole is a quote whatever its words). A run that ``COMMON``
+(3) or more users wrote is common phrasing, not anyone's own words. Both rules come from reading what the
+first rule flagged in the LLM's reasons: "easy to wear and has a", "[Wendy's] Gift Card is a gift card".
 
 ``ReviewIndex`` holds every such run of every review as a 64-bit hash with how many users wrote it and one
 of them (numpy arrays, sorted: about 16 bytes a run, 64 MB for four million), so the guard can check every reason it sees
@@ -20,20 +21,34 @@ of them (numpy arrays, sorted: about 16 bytes a run, 64 MB for four million), so
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from recreason.data.dataset import Dataset
+from recreason.profiles.models import ItemProfile
 from recreason.reasons.base import Reason, ReasonRequest
 from recreason.text.language import EN
 
 LIMITS = {"en": 6, "zh": 10}
 #: a run this many users wrote is common phrasing ("easy to wear and has a"), nobody's own words
 COMMON = 3
-#: an English run quotes only if it holds this many words beyond stop words ("is a great gift for" does not)
-CONTENT = 3
+#: a run quotes only if this many of its units are neither stop words nor the item's own words
+CONTENT = {"en": 2, "zh": 5}
+#: a run this long is a quote whatever its words ("the design of the card and gift box are so nice and pretty")
+LONG = {"en": 10, "zh": 16}
+
+
+def _runs(starts: list[int]) -> list[tuple[int, int]]:
+    """Consecutive window starts grouped: [3, 4, 5, 9] -> [(3, 6), (9, 10)] (end exclusive)."""
+    out: list[tuple[int, int]] = []
+    for i in starts:
+        if out and out[-1][1] == i:
+            out[-1] = (out[-1][0], i + 1)
+        else:
+            out.append((i, i + 1))
+    return out
 _UNIT = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]|[A-Za-z0-9]+(?:['’][A-Za-z]+)?")
 
 
@@ -95,22 +110,24 @@ class ReviewIndex:
         if me != -3:
             for review in self.dataset.user_interactions(user_id)["review"].dropna():
                 own.update(_hashes(units(str(review)), n))
-        stop = EN.stop_words if lang == "en" else frozenset()
+        # the item's own words and stop words are nobody's: "X Gift Card is a gift card" quotes no one ...
+        plain = (EN.stop_words if lang == "en" else frozenset()) | set(units(item_text))
+        least = CONTENT.get(lang, 2)
         foreign = [i for i in range(len(hashes))
-                   if 0 < count[i] < COMMON and not (count[i] == 1 and writer[i] == me) and hashes[i] not in own
-                   and sum(u not in stop for u in seq[i:i + n]) >= CONTENT]
-        best, best_start, run_start = 0, 0, 0
-        for k, i in enumerate(foreign):  # consecutive starts make one longer run
-            if k == 0 or i != foreign[k - 1] + 1:
-                run_start = i
-            if i + n - run_start > best:
-                best, best_start = i + n - run_start, run_start
+                   if 0 < count[i] < COMMON and not (count[i] == 1 and writer[i] == me) and hashes[i] not in own]
+        best, best_start = 0, 0
+        for start, end in _runs(foreign):  # windows start..end-1 in a row make one run of end - 1 + n - start
+            length = end - 1 + n - start
+            # ... unless the run is long: a sentence of a review copied whole is a quote whatever its words
+            quotes = length >= LONG.get(lang, 10) or any(sum(u not in plain for u in seq[i:i + n]) >= least
+                                                         for i in range(start, end))
+            if quotes and length > best:
+                best, best_start = length, start
         return best, (" " if lang == "en" else "").join(seq[best_start:best_start + best])
 
     def check(self, text: str, request: ReasonRequest) -> list[str]:
         """The guard's problem for a reason that quotes another user's review (an empty list: none)."""
-        item_text = " ".join(value for _, value in request.item.facts())
-        length, run = self.longest_quote(text, str(request.lang), request.user.user_id, item_text)
+        length, run = self.longest_quote(text, str(request.lang), request.user.user_id, own_text(request.item))
         if not length:
             return []
         unit = "words" if request.lang.spaced else "characters"
@@ -129,21 +146,18 @@ class Quote:
         return self.length > 0
 
 
-def _item_text(dataset: Dataset, item_id: str) -> str:
-    if not dataset.has_item(item_id):
-        return ""
-    item = dataset.item(item_id)
-    parts = [item.title, item.brand, item.description, *(item.category or []),
-             *(f"{k} {v}" for k, v in (item.attributes or {}).items())]
-    return " ".join(str(p) for p in parts if p)
+def own_text(item: ItemProfile) -> str:
+    """What the item's own data says (title, category, attributes, brand, description): its words are the
+    item's, not a reviewer's. Aspect names are left out: they are mined from the reviews themselves."""
+    return " ".join([*(value for key, value in item.facts() if key != "aspect"), item.description or ""])
 
 
-def foreign_quotes(reasons: Iterable[Reason], dataset: Dataset, index: ReviewIndex | None = None) -> list[Quote]:
-    """For each reason, the longest run it quotes from another user's review (see the module docstring)."""
-    index = index or ReviewIndex(dataset)
+def foreign_quotes(reasons: Sequence[Reason], requests: Sequence[ReasonRequest], index: ReviewIndex) -> list[Quote]:
+    """For each reason (written for the request beside it), the longest run it quotes from another user's
+    review, as the guard counts it (see the module docstring)."""
     out = []
-    for r in reasons:
-        length, run = index.longest_quote(r.text, r.language, r.user_id, _item_text(dataset, r.item_id))
+    for r, q in zip(reasons, requests, strict=True):
+        length, run = index.longest_quote(r.text, r.language, q.user.user_id, own_text(q.item))
         out.append(Quote(r.user_id, r.item_id, length, run))
     return out
 
