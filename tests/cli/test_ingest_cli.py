@@ -72,3 +72,47 @@ def test_every_command_has_help():
                  ["demo", "--help"], ["train", "--help"]):
         result = runner.invoke(app, args)
         assert result.exit_code == 0, (args, result.output)
+
+
+def _split_data(folder):
+    folder.mkdir()
+    (folder / "items.jsonl").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in [
+        {"item_id": "p1", "title": "最新款智能手机", "language": "zh"}, {"item_id": "p2", "title": "耳机"}]),
+        encoding="utf-8")
+    (folder / "interactions.csv").write_text(
+        "user_id,item_id,event,rating,review,timestamp,split\n"
+        "u1,p1,review,5,续航很给力。,2024-01-01,train\n"
+        "u2,p1,review,5,续航真给力。,2024-01-02,\n"
+        "u1,p1,review,4,屏幕很清晰。,2024-01-03,test\n"
+        "u4,p2,click,,,2024-01-04,test\n", encoding="utf-8")
+    return folder
+
+
+def test_profile_leaves_out_held_out_reviews_and_says_so(tmp_path):
+    """A test-split review is what a reason for it is scored against: the profile shows what reasons see (the
+    history), says how many held-out interactions it left out, and --all-splits shows them marked."""
+    src, ws = _split_data(tmp_path / "src"), tmp_path / "ws"
+    assert runner.invoke(app, ["ingest", str(src), "-w", str(ws)]).exit_code == 0
+    item = runner.invoke(app, ["profile", "item", "p1", "-w", str(ws)])
+    assert item.exit_code == 0, item.output
+    assert "续航" in item.output and "屏幕" not in item.output and "interactions 2" in item.output
+    assert "left out 1 held-out interaction (test 1)" in item.output and "--all-splits" in item.output
+    every = runner.invoke(app, ["profile", "item", "p1", "-w", str(ws), "--all-splits"])
+    assert every.exit_code == 0, every.output
+    assert "interactions 3" in every.output and "includes 1 held-out interaction (test 1)" in every.output
+    [screen] = [line for line in every.output.splitlines() if "屏幕" in line and "aspect" in line]
+    [battery] = [line for line in every.output.splitlines() if "续航" in line and "aspect" in line]
+    assert '[test] "屏幕很清晰。"' in screen and "[test]" not in battery
+    payload = json.loads(runner.invoke(app, ["profile", "item", "p1", "-w", str(ws), "--json"]).output)
+    assert payload["n_interactions"] == 2
+    assert payload["held_out"] == {"interactions": 1, "splits": {"test": 1}, "included": False}
+    user = runner.invoke(app, ["profile", "user", "u1", "-w", str(ws)])
+    assert user.exit_code == 0 and "events 1" in user.output and "屏幕" not in user.output
+    assert "left out 1 held-out interaction (test 1)" in user.output
+    nothing_held = runner.invoke(app, ["profile", "user", "u2", "-w", str(ws)])
+    assert "held-out" not in nothing_held.output
+    nowhere = runner.invoke(app, ["profile", "user", "u3", "-w", str(ws)])
+    assert nowhere.exit_code == UNKNOWN_ID
+    test_only = runner.invoke(app, ["profile", "user", "u4", "-w", str(ws)])  # only a test interaction
+    assert test_only.exit_code == 0 and "events 0" in test_only.output
+    assert "left out 1 held-out interaction (test 1)" in test_only.output

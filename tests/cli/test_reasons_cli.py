@@ -94,3 +94,27 @@ def test_a_finetuning_run_stopped_at_its_time_budget_exits_6_and_says_how_to_go_
     assert "stopped at step 3 of 10" in res.output and "run the same command again" in res.output
     assert "fine-tuning on" in res.output and seen["n"] >= 1 and seen["sentences"] == 1
     assert "Traceback" not in res.output
+
+
+def test_explain_without_a_model_writes_with_the_workspaces_fitted_template(ws, monkeypatch):
+    """No --model, no --generator: the workspace's fitted template (what `reasons batch` uses), never an LLM or an
+    unfitted generator; --help says so."""
+    from recreason import reasons
+
+    asked = []
+    real = reasons.make_generator
+    monkeypatch.setattr(reasons, "make_generator", lambda name, **kw: asked.append(name) or real(name, **kw))
+    res = runner.invoke(app, ["explain", "-w", str(ws), "--user", "u1", "--item", "ph", "--json"])
+    assert res.exit_code == 0, res.output
+    reason = json.loads(res.output)
+    assert reason["generator"] == "template" and reason["path"] == "primary"
+    assert "llm" not in asked
+    assert (ws / "models" / "fallback-template").is_dir()  # the fitted template, kept in the workspace
+    help_text = " ".join(runner.invoke(app, ["explain", "--help"]).output.split())
+    assert "fitted template" in help_text and "reasons batch" in help_text
+
+
+def test_explain_refuses_a_generator_that_needs_training_without_a_model(ws):
+    res = runner.invoke(app, ["explain", "-w", str(ws), "--user", "u1", "--item", "ph", "--generator", "peter"])
+    assert res.exit_code == 2 and "Traceback" not in res.output
+    assert "recreason train reasons --generator peter" in res.output and "--model" in res.output

@@ -63,7 +63,34 @@ def test_recommend_lists_items_with_scores(app, trained):
     result = runner.invoke(app, ["recommend", "--model", str(root / "model"), "--user", "u3", "-k", "4", "--json"])
     payload = json.loads(result.stdout)
     assert payload["source"] == "model" and len(payload["items"]) == 4
-    assert {"item_id", "score"} == set(payload["items"][0])
+    assert {"item_id", "score", "title"} == set(payload["items"][0])
+
+
+def test_recommend_prints_titles_from_the_workspace(app, trained):
+    root, _ = trained
+    result = runner.invoke(app, ["recommend", "-m", str(root / "model"), "-u", "u3", "-k", "3", "-w", str(root / "ws")])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.strip().splitlines()
+    assert len(lines) == 3 and all("film number" in line for line in lines)
+    rank, item, score, title = lines[0].split(maxsplit=3)
+    assert rank == "1" and item.startswith("i") and float(score) >= 0 and title.startswith("A ")
+    assert result.stderr == ""
+    result = runner.invoke(app, ["recommend", "-m", str(root / "model"), "-u", "u3", "-k", "3", "-w", str(root / "ws"),
+                                 "--json"])
+    payload = json.loads(result.stdout)
+    assert payload["workspace"] == str(root / "ws")
+    assert all(i["title"].endswith(f"film number {i['item_id'][1:]}") for i in payload["items"])
+
+
+def test_recommend_without_a_workspace_works_from_the_model_and_says_so(app, trained, tmp_path):
+    root, _ = trained
+    args = ["recommend", "-m", str(root / "model"), "-u", "u3", "-k", "3", "-w", str(tmp_path / "none")]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert [len(line.split()) for line in result.stdout.strip().splitlines()] == [3, 3, 3]  # rank, id, score
+    assert "no workspace" in result.stderr and "ids only" in result.stderr and str(tmp_path / "none") in result.stderr
+    payload = json.loads(runner.invoke(app, [*args, "--json"]).stdout)
+    assert payload["workspace"] is None and all(i["title"] is None for i in payload["items"])
 
 
 def test_recommend_cold_start(app, trained):

@@ -17,7 +17,7 @@ train_app = typer.Typer(help="Train a ranker or a reason generator.", no_args_is
 app.add_typer(train_app, name="train")
 
 # Modules that add commands; each has register(app, train_app). Optional ones may be absent.
-_COMMANDS = ("ingest", "profile", "rank", "reasons", "batch", "evaluate", "demo", "serve", "forget")
+_COMMANDS = ("ingest", "profile", "browse", "rank", "reasons", "batch", "evaluate", "demo", "serve", "forget")
 for _name in _COMMANDS:
     try:
         _mod = importlib.import_module(f"recreason.cli.{_name}")

@@ -59,3 +59,57 @@ def user_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
             raise fail(str(e), INCOMPLETE) from None
 
     return wrapper
+
+
+# -- what the listing commands share: titles from a workspace, and columns that line up in zh and en ----------
+
+def display_width(text: str) -> int:
+    """Terminal columns of ``text``: wide (CJK, fullwidth) characters take two."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 0 if unicodedata.combining(c) else 1
+               for c in text)
+
+
+def clip(text: str | None, width: int) -> str:
+    """``text`` on one line, cut to ``width`` terminal columns with an ellipsis."""
+    text = " ".join(str(text or "").split())
+    if display_width(text) <= width:
+        return text
+    out, used = [], 0
+    for c in text:
+        w = display_width(c)
+        if used + w > width - 1:
+            break
+        out.append(c)
+        used += w
+    return "".join(out) + "…"
+
+
+def pad(text: str, width: int) -> str:
+    return text + " " * max(0, width - display_width(text))
+
+
+def item_titles(workspace: Path, ids: list[str]) -> tuple[dict[str, str | None] | None, str | None]:
+    """Titles of ``ids`` from the workspace's items table (only two columns are read), and a note for the user
+    when some or all cannot be shown: ``(None, note)`` when there is no usable workspace."""
+    from recreason.data.workspace import load_table
+
+    if not (Path(workspace) / "manifest.json").is_file():
+        return None, f"no workspace at {workspace} (pass -w WORKSPACE for titles): ids only, from the model alone"
+    try:
+        items = load_table(workspace, "items", ["item_id", "title"])
+    except WorkspaceError as e:
+        return None, f"{e}: ids only, from the model alone"
+    if not len(items):
+        return None, f"workspace {workspace} has no items table (no titles): ids only"
+    wanted = set(ids)
+    found = items[items["item_id"].isin(wanted)]
+    titles = {i: (t if isinstance(t, str) and t.strip() else None) for i, t in zip(found["item_id"], found["title"],
+                                                                                  strict=True)}
+    missing = [i for i in ids if i not in titles]
+    note = None
+    if missing:
+        note = (f"{len(missing)} of {len(ids)} items are not in workspace {workspace} (was the model trained on "
+                f"another workspace?)")
+    return titles, note

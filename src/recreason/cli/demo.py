@@ -52,7 +52,7 @@ def _generator(name: str, workspace: Path, dataset, builder):
     from recreason.cli.reasons import generator_and_guard
 
     try:
-        gen, guard = generator_and_guard(workspace, dataset, None, name)
+        gen, guard = generator_and_guard(workspace, dataset, None, name, require_trained=False)
     except KeyError as e:
         typer.secho(f"   generator {name!r} unavailable ({e}); using the template generator", fg=typer.colors.YELLOW)
         gen, guard = generator_and_guard(workspace, dataset, None, "template")

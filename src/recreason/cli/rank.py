@@ -122,6 +122,9 @@ def register(app: typer.Typer, train_app: typer.Typer) -> None:
     def recommend(
         model: Annotated[Path, typer.Option("--model", "-m", help="Ranker artifact folder.")],
         user: Annotated[str, typer.Option("--user", "-u", help="User id.")],
+        workspace: Annotated[Path, typer.Option(
+            "--workspace", "-w", help="Workspace for item titles (env RECREASON_WORKSPACE); without one, the "
+                                      "model alone gives ids only.")] = DEFAULT_WORKSPACE,
         k: Annotated[int, typer.Option("--k", "-k", help="How many items.")] = 10,
         interests: Annotated[str | None, typer.Option(
             help="Declared interests for a user the model does not know, comma-separated.")] = None,
@@ -130,7 +133,10 @@ def register(app: typer.Typer, train_app: typer.Typer) -> None:
             help="An unknown user without interests: 'error' or 'popular' (popular items).")] = "error",
         as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     ) -> None:
-        """Top-k items for a user, with scores, from a saved ranker alone."""
+        """Top-k items for a user, with scores, from a saved ranker; titles from the workspace's items table.
+
+        With no workspace (none at -w, or ./workspace) it works from the ranker alone and prints ids only."""
+        from recreason.cli.common import clip, display_width, item_titles, pad
         from recreason.rank import Ranker, UnknownIdError
 
         if on_unknown not in ("error", "popular"):
@@ -143,11 +149,23 @@ def register(app: typer.Typer, train_app: typer.Typer) -> None:
                                     interests=split_interests(interests), on_unknown=on_unknown)
         except UnknownIdError as e:
             raise fail(f"{e}; pass --interests, or --on-unknown popular for popular items", UNKNOWN_ID) from None
+        titles, note = item_titles(workspace, [i for i, _ in recs])
         if as_json:
             typer.echo(json.dumps({"user": user, "source": recs.source,
-                                   "items": [{"item_id": i, "score": s} for i, s in recs]}, ensure_ascii=False))
+                                   "workspace": str(workspace) if titles is not None else None,
+                                   "items": [{"item_id": i, "score": s, "title": (titles or {}).get(i)}
+                                             for i, s in recs]}, ensure_ascii=False))
+            if note:
+                typer.echo(note, err=True)
             return
         if recs.source != "model":
             typer.echo(f"user {user!r} is new to the model: items from {recs.source}", err=True)
+        if note:
+            typer.echo(note, err=True)
+        width = max((display_width(i) for i, _ in recs), default=0)
         for rank, (item, score) in enumerate(recs, start=1):
-            typer.echo(f"{rank:>3}  {item}  {score:.4f}")
+            line = f"{rank:>3}  {pad(item, width)}  {score:.4f}"
+            if titles is not None:
+                line += "  " + (clip(titles[item], 80) if titles.get(item) else
+                                "(no title)" if item in titles else "(not in the workspace)")
+            typer.echo(line.rstrip())

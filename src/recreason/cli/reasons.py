@@ -18,7 +18,7 @@ from recreason.cli.common import (
     user_errors,
 )
 
-DEFAULT_GENERATOR = "llm"
+DEFAULT_GENERATOR = "template"
 
 
 def _config(text: str | None) -> dict:
@@ -49,15 +49,19 @@ def load_generator(model: Path | None, generator: str | None, config: dict | Non
 
 
 def generator_and_guard(workspace: Path, dataset, model: Path | None, generator: str | None,
-                        config: dict | None = None):
+                        config: dict | None = None, require_trained: bool = True):
     """The generator to write with and the guard every caller shares (``workspace_guard``). A saved folder is
     used as it is; a generator asked for by name learns what is quick from the workspace's references: the
-    template *is* the guard's fitted fallback, the LLM takes them as its few-shot pool."""
+    template *is* the guard's fitted fallback, the LLM takes them as its few-shot pool. One that needs
+    training (peter) is refused by name (exit 2) unless ``require_trained`` is off (the demo trains it)."""
     from recreason.guard.pipeline import FALLBACK_FIT_ROWS, workspace_guard
     from recreason.reasons.examples import RequestBuilder
 
-    guard = workspace_guard(workspace, dataset)
     gen = load_generator(model, generator, config)
+    if model is None and gen.name not in ("template", "llm") and require_trained:
+        raise fail(f"the {gen.name} generator learns from the workspace's references before it writes: train it with "
+                   f"`recreason train reasons --generator {gen.name} --out DIR` and pass --model DIR", USAGE)
+    guard = workspace_guard(workspace, dataset)
     if model is None and gen.name == "template" and not config:
         return guard.fallback, guard
     if model is None and gen.name == "llm" and len(dataset.references):
@@ -148,11 +152,15 @@ def register(app: typer.Typer, train_app: typer.Typer) -> None:
         item: Annotated[str, typer.Option("--item", help="Item id.")],
         workspace: WorkspaceOpt = DEFAULT_WORKSPACE,
         model: Annotated[Path | None, typer.Option(help="A generator saved by `train reasons`.")] = None,
-        generator: Annotated[str | None, typer.Option(help="Generator by name when no --model.")] = None,
+        generator: Annotated[str, typer.Option(
+            help="Generator by name when no --model: template (the workspace's fitted template, as `reasons "
+                 "batch` uses) or llm (few-shot from the workspace's references).")] = "template",
         lang: Annotated[str | None, typer.Option(help="zh or en; default: the item's language.")] = None,
         as_json: Annotated[bool, typer.Option("--json", help="Print the reason as JSON.")] = False,
     ) -> None:
-        """Write one reason why USER would like ITEM, with its evidence."""
+        """Write one reason why USER would like ITEM, with its evidence.
+
+        Without --model it writes with the workspace's fitted template (fitted on its references, kept in WORKSPACE/models/fallback-template): the same generator `reasons batch` uses and the guard falls back to. --generator llm asks the LLM instead. Every reason passes the guard."""
         from recreason.data import workspace as ws
         from recreason.guard.pipeline import write_reasons
         from recreason.reasons.examples import RequestBuilder

@@ -16,17 +16,24 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pandas as pd
 from tqdm import tqdm
 
 from recreason.data import readers, workspace
 from recreason.data.dataset import Dataset
 from recreason.data.forget import FORGOTTEN, drop_forgotten
 from recreason.data.pii import KEPT, PiiCounts, mask_rejects, mask_tables
+from recreason.data.readers import archive
 from recreason.data.readers.base import ReadOptions
 from recreason.data.rejects import Reject, write_rejects
 from recreason.data.schema import TABLES
-from recreason.data.validate import Checked, check_table, drop_duplicate_ids, drop_unknown_ids, to_native
+from recreason.data.validate import (
+    Checked,
+    check_table,
+    drop_duplicate_ids,
+    drop_unknown_ids,
+    merge_checked,
+    to_native,
+)
 
 
 class RejectRateExceeded(Exception):
@@ -64,15 +71,11 @@ class IngestReport:
         return self.rejected / self.read if self.read else 0.0
 
 
-def _merge(parts: list[Checked], table: str) -> Checked:
-    if not parts:
-        return Checked(table, pd.DataFrame(), [], 0)
-    frame = pd.concat([p.frame for p in parts], ignore_index=True) if len(parts) > 1 else parts[0].frame
-    return Checked(table, frame, [r for p in parts for r in p.rejects], sum(p.read for p in parts))
-
-
 def _source_info(path: Path, fmt: str) -> dict:
-    return {"path": str(path), "format": fmt, "bytes": path.stat().st_size, "sha256": workspace.sha256_file(path)}
+    info = {"path": str(path), "format": fmt, "bytes": path.stat().st_size, "sha256": workspace.sha256_file(path)}
+    if archive.is_archive(path):  # the archive is the source; its members are named
+        info["members"] = archive.member_names(path)
+    return info
 
 
 def ingest(paths: list[Path] | Path, fmt: str | None = None, opts: ReadOptions | None = None,
@@ -88,7 +91,11 @@ def ingest(paths: list[Path] | Path, fmt: str | None = None, opts: ReadOptions |
     bar = tqdm(total=len(paths) * 2 + 1, desc="ingest", unit="step", disable=not progress, leave=False)
     for path in paths:
         bar.set_postfix_str(f"reading {path.name}")
-        used, result = readers.read(path, fmt, opts)
+        try:
+            used, result = readers.read(path, fmt, opts)
+        except BaseException:
+            bar.close()  # the bar's line is cleared, so the error is printed on a line of its own
+            raise
         bar.update()
         bar.set_postfix_str("validating")
         formats.append(used)
@@ -96,11 +103,15 @@ def ingest(paths: list[Path] | Path, fmt: str | None = None, opts: ReadOptions |
         notes += result.notes
         parse_rejects += result.rejects
         rating_range = opts.rating_range or result.rating_range
-        for raw in result.tables:
-            parts[raw.table].append(check_table(raw, rating_range, opts.max_text_chars))
+        try:
+            for raw in result.tables:
+                parts[raw.table].append(check_table(raw, rating_range, opts.max_text_chars))
+        except BaseException:
+            bar.close()
+            raise
         bar.update()
     bar.set_postfix_str("cross-checking ids")
-    checked = {t: _merge(parts[t], t) for t in TABLES}
+    checked = {t: merge_checked(parts[t], t) for t in TABLES}
     for table, key in (("items", "item_id"), ("users", "user_id")):
         if len(checked[table].frame):
             drop_duplicate_ids(checked[table], key)
@@ -111,6 +122,8 @@ def ingest(paths: list[Path] | Path, fmt: str | None = None, opts: ReadOptions |
             drop_unknown_ids(checked[child], "item_id", set(checked["items"].frame["item_id"]), "items")
         if len(checked["users"].frame):
             drop_unknown_ids(checked[child], "user_id", set(checked["users"].frame["user_id"]), "users")
+    for c in checked.values():
+        c.raw = []  # the raw frames were kept for the cross-checks' rejects only
     counts = {}
     for t in TABLES:
         c = checked[t]

@@ -21,13 +21,18 @@ rejects with its file and line. Rules:
 - duplicates: the second record with an item or user id already seen is rejected;
 - unknown ids: interactions and references naming an item (or user) that the given items (users)
   table does not have are rejected.
+
+A rejected record keeps the values the reader gave (``raw_record``): JSON null for a missing value, dates and
+numbers as the source wrote them, whichever step rejected it. ``Checked.raw`` holds the raw frames the
+accepted rows came from (``_src`` / ``_raw`` columns point back), so the cross-checks after validation
+(duplicate and unknown ids) can reject the record as read, not as converted.
 """
 
 from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -63,14 +68,62 @@ _DEFAULT_SEPARATORS = ("|", ";")
 _FOLD_ALIASES = {"scene": "context", "device": "context"}
 
 
+SRC, RAW = "_src", "_raw"  # which raw frame an accepted row came from, and its row there
+
+
 @dataclass
 class Checked:
     """One validated table and what it rejected."""
 
     table: str
-    frame: pd.DataFrame  # native schema columns plus _file and _line
+    frame: pd.DataFrame  # native schema columns plus _file, _line, _src and _raw
     rejects: list[Reject]
     read: int
+    raw: list[pd.DataFrame] = field(default_factory=list)  # the raw frames, for rejects after validation
+
+    def raw_record(self, row: pd.Series) -> dict:
+        """The record of an accepted row as the reader gave it (for a reject made after validation)."""
+        if SRC not in row.index or not self.raw:
+            return _row_record(row)
+        return raw_record(self.raw[int(row[SRC])].iloc[int(row[RAW])])
+
+
+def merge_checked(parts: list[Checked], table: str) -> Checked:
+    """One ``Checked`` from several (one per source file), raw frames and pointers kept in step."""
+    if not parts:
+        return Checked(table, pd.DataFrame(), [], 0)
+    if len(parts) == 1:
+        return parts[0]
+    frames, raw = [], []
+    for part in parts:
+        frame = part.frame
+        if len(raw) and SRC in frame.columns:
+            frame = frame.assign(**{SRC: frame[SRC] + len(raw)})
+        frames.append(frame)
+        raw += part.raw
+    return Checked(table, pd.concat(frames, ignore_index=True), [r for p in parts for r in p.rejects],
+                   sum(p.read for p in parts), raw)
+
+
+def raw_value(v):
+    """A raw cell as JSON would hold it: None for a missing value (None, NA, NaT), Python scalars for numpy
+    ones, lists for arrays; text exactly as read (a date stays the text the source wrote)."""
+    if v is None or v is pd.NA or v is pd.NaT:
+        return None
+    if isinstance(v, dict):
+        return {str(k): raw_value(x) for k, x in v.items()}
+    if isinstance(v, (list, tuple, np.ndarray)):
+        return [raw_value(x) for x in v]
+    if isinstance(v, np.generic):
+        return v.item()
+    if hasattr(v, "isoformat"):  # a binary source (Parquet, pickle) held a date: its ISO form
+        return v.isoformat()
+    return v
+
+
+def raw_record(row: pd.Series) -> dict:
+    """A raw frame's row as a record: every column the reader gave but the bookkeeping ones."""
+    return {str(k): raw_value(v) for k, v in row.items() if k not in (FILE, LINE)}
 
 
 class _Marks:
@@ -94,8 +147,8 @@ class _Marks:
         out = []
         raw = self.frame.loc[bad]
         for idx, row in raw.iterrows():
-            record = {k: v for k, v in row.items() if k not in (FILE, LINE) and not _blank(v)}
-            out.append(Reject(row[FILE], int(row[LINE]), self.table, self.field[idx], self.reason[idx], record))
+            out.append(Reject(row[FILE], int(row[LINE]), self.table, self.field[idx], self.reason[idx],
+                              raw_record(row)))
         return out
 
 
@@ -424,8 +477,9 @@ def check_table(raw: RawTable, rating_range: tuple[float, float] | None = None,
         marks.mark(out["text"].isna(), "text", "missing reference text")
     result = pd.DataFrame({n: out[n] for n in names})
     result[FILE], result[LINE] = frame[FILE], frame[LINE]
+    result[SRC], result[RAW] = np.int32(0), np.arange(len(frame), dtype=np.int64)
     ok = marks.reason.isna()
-    return Checked(table, result[ok].reset_index(drop=True), marks.rejects(), len(frame))
+    return Checked(table, result[ok].reset_index(drop=True), marks.rejects(), len(frame), [frame])
 
 
 def drop_duplicate_ids(checked: Checked, key: str) -> None:
@@ -439,7 +493,7 @@ def drop_duplicate_ids(checked: Checked, key: str) -> None:
         src = first.loc[row[key]]
         checked.rejects.append(Reject(row[FILE], int(row[LINE]), checked.table, key,
                                       f"duplicate {key} {row[key]!r} (first at {src[FILE]}:{src[LINE]})",
-                                      _row_record(row)))
+                                      checked.raw_record(row)))
     checked.frame = frame[~dup].reset_index(drop=True)
 
 
@@ -452,13 +506,16 @@ def drop_unknown_ids(checked: Checked, key: str, known: set[str], owner: str) ->
         return
     for _, row in frame[unknown].iterrows():
         checked.rejects.append(Reject(row[FILE], int(row[LINE]), checked.table, key,
-                                      f"unknown {key} {row[key]!r} (not in the {owner} table)", _row_record(row)))
+                                      f"unknown {key} {row[key]!r} (not in the {owner} table)",
+                                      checked.raw_record(row)))
     checked.frame = frame[~unknown].reset_index(drop=True)
 
 
 def _row_record(row: pd.Series) -> dict:
+    """A converted row as a record: only for a ``Checked`` built without its raw frames."""
     return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in row.items()
-            if k not in (FILE, LINE) and not (isinstance(v, list) and not v) and not _blank(v)}
+            if k not in (FILE, LINE, SRC, RAW) and not (isinstance(v, list) and not v) and not _blank(v)
+            and v is not pd.NA}
 
 
 def to_native(checked: Checked) -> pd.DataFrame:

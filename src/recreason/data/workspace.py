@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from recreason import __version__
@@ -83,3 +84,16 @@ def load(folder: Path) -> Dataset:
             raise WorkspaceError(f"{folder}: missing {path.name}; ingest the data again")
         frames[table] = frame_from_arrow(pq.read_table(path, schema=SCHEMAS[table]))
     return Dataset(**frames, name=manifest.get("name", folder.name))
+
+
+def load_table(folder: Path, table: str, columns: list[str] | None = None):
+    """One table of a workspace, or some of its columns (a title lookup need not read every review)."""
+    folder = Path(folder)
+    read_manifest(folder)
+    path = folder / f"{table}.parquet"
+    if table not in SCHEMAS:
+        raise KeyError(f"unknown table {table!r}; tables are {', '.join(TABLES)}")
+    if not path.is_file():
+        raise WorkspaceError(f"{folder}: missing {path.name}; ingest the data again")
+    schema = SCHEMAS[table] if columns is None else pa.schema([SCHEMAS[table].field(c) for c in columns])
+    return frame_from_arrow(pq.read_table(path, columns=columns, schema=schema))

@@ -254,13 +254,36 @@ def read_jsonl_frame(path: Path, table: str, encoding: str | None = None) -> tup
     return frame_from_records(records, lines, str(path)), rejects
 
 
+def _string_keys(text: str) -> list[str]:
+    """The keys whose value is a string on the first non-empty line (none when that line is not an object)."""
+    for line in text.splitlines():
+        if line.strip():
+            try:
+                obj = json.loads(line)
+            except json.JSONDecodeError:
+                return []
+            return [k for k, v in obj.items() if isinstance(v, str)] if isinstance(obj, dict) else []
+    return []
+
+
 def _read_jsonl_fast(text: str, path: Path) -> pd.DataFrame | None:
     import pyarrow as pa
     import pyarrow.json as pj
 
     data = text.encode("utf-8")
+    options = pj.ReadOptions(block_size=1 << 24)
+    # Text stays text: pyarrow would read an ISO date as a timestamp and its text would be lost to the rejects
+    # (which keep the record as written). The keys whose first value is a string are declared strings up front;
+    # a date column the first line does not show is read again as text (rare).
+    strings = _string_keys(text)
     try:
-        tbl = pj.read_json(io.BytesIO(data), read_options=pj.ReadOptions(block_size=1 << 24))
+        tbl = pj.read_json(io.BytesIO(data), read_options=options,
+                           parse_options=pj.ParseOptions(explicit_schema=pa.schema([(k, pa.string()) for k in strings])))
+        dates = [f.name for f in tbl.schema if pa.types.is_timestamp(f.type)]
+        if dates:
+            strings += dates
+            tbl = pj.read_json(io.BytesIO(data), read_options=options, parse_options=pj.ParseOptions(
+                explicit_schema=pa.schema([(k, pa.string()) for k in strings])))
     except (pa.ArrowInvalid, pa.ArrowException):
         return None
     lines = _filled_lines(data)

@@ -58,8 +58,10 @@ def _table_for(path: Path, columns: list[str] | None, opts: ReadOptions) -> str:
         return "items"
     if "user_id" in cols:
         return "users"
-    raise InputError(f"{path}: cannot tell which table this file holds; name it items/users/interactions/"
-                     f"references.<ext> or pass --table")
+    found = f"its columns are {', '.join(c for c in columns if not c.startswith('_'))}; " if columns else ""
+    raise InputError(f"{path}: cannot tell which table this file holds ({found}a table needs item_id and/or "
+                     f"user_id, see the native schema); name it items/users/interactions/references.<ext> or "
+                     f"pass --table")
 
 
 def read_file(path: Path, opts: ReadOptions) -> ReadResult:
