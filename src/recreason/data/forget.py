@@ -62,13 +62,13 @@ def without_users(dataset: Dataset, ids: Iterable[str]) -> tuple[Dataset, Forget
     return Dataset(**frames, name=dataset.name), report
 
 
-def _names(record: Any, wanted: set[str]) -> bool:
-    """Whether any value of a raw record (nested dicts and lists included) is one of the ids."""
+def _names(record: Any, ids: set[str] | Forgotten) -> bool:
+    """Whether any value of a raw record (nested dicts and lists included) is one of ``ids``."""
     if isinstance(record, dict):
-        return any(_names(v, wanted) for v in record.values())
+        return any(_names(v, ids) for v in record.values())
     if isinstance(record, (list, tuple)):
-        return any(_names(v, wanted) for v in record)
-    return record is not None and str(record).strip() in wanted
+        return any(_names(v, ids) for v in record)
+    return isinstance(record, (str, int)) and str(record).strip() in ids
 
 
 def _replace(path: Path, write) -> None:
@@ -117,17 +117,9 @@ def drop_forgotten(dataset: Dataset, rejects: list, folder: str | Path) -> tuple
             ids.update(u for u in df["user_id"].dropna().unique() if u in forgotten)
     if ids:
         dataset, report = without_users(dataset, ids)
-    kept = [r for r in rejects if not _names_forgotten(r.record, forgotten)]
+    kept = [r for r in rejects if not _names(r.record, forgotten)]
     report.removed["rejects"] = len(rejects) - len(kept)
     return dataset, kept, report
-
-
-def _names_forgotten(record: Any, forgotten: Forgotten) -> bool:
-    if isinstance(record, dict):
-        return any(_names_forgotten(v, forgotten) for v in record.values())
-    if isinstance(record, (list, tuple)):
-        return any(_names_forgotten(v, forgotten) for v in record)
-    return isinstance(record, (str, int)) and str(record).strip() in forgotten
 
 
 def forget_users(folder: str | Path, ids: Iterable[str]) -> ForgetReport:
