@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
+import time
 from contextlib import asynccontextmanager
 from importlib import resources
 from types import UnionType
@@ -122,6 +124,38 @@ async def _server_error(request: Request, err: Exception) -> JSONResponse:
     return JSONResponse({"detail": "internal error"}, status_code=500)
 
 
+class Startup:
+    """Where start-up stands: ``starting`` (with the step now loading), ``ready`` or ``failed`` (with why)."""
+
+    def __init__(self, services: Services | None = None):
+        self.services = services
+        self.state = "ready" if services is not None else "starting"
+        self.loading = "" if services is not None else "starting"
+        self.error = ""
+        self.started = time.monotonic()
+
+    def step(self, what: str) -> None:
+        self.loading = what
+        log.info("start-up: %s", what)
+
+
+def _build(app: FastAPI, settings: Settings, metrics: Metrics) -> None:
+    """Build the services off the event loop (the server answers meanwhile), then precompute if asked."""
+    startup: Startup = app.state.startup
+    try:
+        svc = Services.from_settings(settings, metrics, progress=startup.step)
+        if settings.precompute_users:
+            startup.step(f"precomputing the reasons of {settings.precompute_users} users")
+            made = svc.precompute(svc.active_users(settings.precompute_users), settings.precompute_k)
+            log.info("precomputed reasons: %s", made)
+    except Exception as err:  # noqa: BLE001 - told by /healthz and the log; the server answers 503
+        log.error("start-up failed: %s: %s", type(err).__name__, err)
+        startup.state, startup.error = "failed", f"{type(err).__name__}: {err}"
+        return
+    startup.services, startup.state, startup.loading = svc, "ready", ""
+    log.info("ready after %.1f s", time.monotonic() - startup.started)
+
+
 def create_app(settings: Settings | None = None, services: Services | None = None) -> FastAPI:
     """The app; ``services`` (already built) skips loading the workspace at start-up."""
     settings = settings or (services.settings if services else Settings())
@@ -129,26 +163,23 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        built = services is None
-        svc = services or Services.from_settings(settings, metrics)
-        app.state.services = svc
-        if built and settings.precompute_users:
-            made = svc.precompute(svc.active_users(settings.precompute_users), settings.precompute_k)
-            log.info("precomputed reasons: %s", made)
+        startup = app.state.startup
+        if services is None:  # the port answers at once; /healthz says "starting" and what loads meanwhile
+            threading.Thread(target=_build, args=(app, settings, metrics), name="startup", daemon=True).start()
         try:
             yield
         finally:
-            if built:
-                svc.close()
+            if services is None and startup.services is not None:
+                startup.services.close()
 
     # No /docs or /redoc: FastAPI's pages load their scripts from a CDN, which an offline machine cannot reach.
     # The schema itself is served at /openapi.json.
     app = FastAPI(title="recreason", version=__version__, description=DESCRIPTION, lifespan=lifespan,
                   docs_url=None, redoc_url=None)
     app.state.settings = settings
+    app.state.startup = Startup(services)
+    app.state.metrics = metrics
     app.state.llm_rate = RateLimit(settings.llm_rate_per_minute)  # per caller, on LLM-written ad-hoc reasons
-    if services is not None:
-        app.state.services = services
     app.include_router(router, dependencies=[Depends(_strict_query)])
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(Exception, _server_error)

@@ -139,10 +139,42 @@ def cache_key(variant: Variant, request: ReasonRequest, fingerprints: dict | Non
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:32]
 
 
+class Breaker:
+    """A circuit breaker per variant: after ``failures`` timeouts or errors in a row the variant's generator is
+    not called for ``cooldown_s`` seconds (its requests get the template at once, cause ``breaker``); then
+    calls go through again, and one more failure opens it again, one success closes it."""
+
+    def __init__(self, failures: int = 3, cooldown_s: float = 30.0):
+        self.failures, self.cooldown_s = failures, cooldown_s
+        self._state: dict[str, tuple[int, float]] = {}  # variant key -> (failures in a row, open until)
+        self._lock = threading.Lock()
+        self.opened = 0  # times a breaker opened since start
+
+    def is_open(self, key: str) -> bool:
+        return time.monotonic() < self._state.get(key, (0, 0.0))[1]
+
+    def record(self, key: str, ok: bool) -> None:
+        with self._lock:
+            failed, until = self._state.get(key, (0, 0.0))
+            if ok:
+                self._state[key] = (0, 0.0)
+                return
+            failed += 1
+            if failed >= self.failures and time.monotonic() >= until:
+                until = time.monotonic() + self.cooldown_s
+                self.opened += 1
+                log.warning("circuit breaker open for %s: %d failures in a row; the template is served for %.0f s",
+                            key, failed, self.cooldown_s)
+            self._state[key] = (failed, until)
+
+    def states(self) -> dict[str, str]:
+        return {k: "open" if self.is_open(k) else "closed" for k in self._state}
+
+
 class ReasonService:
     def __init__(self, metrics: Metrics, guard: Guard, store=None, factory: Callable[[Variant], Generator] | None = None,
                  timeout_s: float = 1.0, workers: int = 1, queue: int = 4, cache_size: int = 200_000,
-                 online: bool = True):
+                 online: bool = True, breaker: Breaker | None = None):
         self.metrics, self.store, self.guard = metrics, store, guard
         self.factory = factory or self._factory
         self.timeout_s, self.max_pending, self.online, self.workers = timeout_s, workers + queue, online, workers
@@ -154,6 +186,7 @@ class ReasonService:
         self._build_lock = threading.Lock()  # building generators (held long, never on the event loop)
         self._pending = 0
         self._persisted: set[str] = set()  # keys in the store (read at start or written since)
+        self.breaker = breaker or Breaker()
 
     def _factory(self, variant: Variant) -> Generator:
         """The plain template variant is the guard's fitted fallback; other variants are built or loaded."""
@@ -260,6 +293,9 @@ class ReasonService:
             return self._fallback(requests, "not_precomputed", f"{variant.strategy} reason not precomputed")
         if self._failed_recently(variant):
             return self._fallback(requests, "unavailable", f"{variant.strategy} unavailable")
+        if self.breaker.is_open(variant.key):
+            return self._fallback(requests, "breaker", f"{variant.strategy} paused after repeated failures "
+                                                       "(circuit breaker); template served")
         with self._lock:
             if self._pending >= self.max_pending:
                 busy = True
@@ -272,12 +308,15 @@ class ReasonService:
             reasons = await asyncio.wait_for(asyncio.shield(job), self.timeout_s)
         except TimeoutError:
             job.add_done_callback(_swallow)
+            self.breaker.record(variant.key, ok=False)
             return self._fallback(requests, "timeout", f"{variant.strategy} timed out after {self.timeout_s:g} s")
         except Unavailable as err:
             return self._fallback(requests, "unavailable", f"{variant.strategy} unavailable ({err})")
         except Exception as err:  # noqa: BLE001
             log.warning("generator %s failed: %s", variant.strategy, type(err).__name__)
+            self.breaker.record(variant.key, ok=False)
             return self._fallback(requests, "error", f"{variant.strategy} failed ({type(err).__name__})")
+        self.breaker.record(variant.key, ok=True)
         return [Served(r, "generated") for r in reasons]
 
     async def get(self, variant: Variant, requests: Sequence[ReasonRequest]) -> list[Served | None]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 import uuid
 from typing import Annotated
 
@@ -30,7 +31,13 @@ from recreason.serve.store import StoredEvent
 
 
 async def get_services(request: Request) -> Services:
-    return request.app.state.services
+    """The app's services; 503 (with Retry-After) while the server is still starting or failed to start."""
+    startup = request.app.state.startup
+    if startup.services is None:
+        detail = (f"starting: {startup.loading}" if startup.state == "starting"
+                  else f"start-up failed: {startup.error}")
+        raise HTTPException(503, detail, headers={"Retry-After": "1"})
+    return startup.services
 
 
 Svc = Annotated[Services, Depends(get_services)]
@@ -284,15 +291,26 @@ async def admin_profile(svc: Svc, user_id: UserId, request: Request) -> dict:
             **profile.model_dump(mode="json")}
 
 
-@router.get("/healthz", response_model=s.Health, tags=["operations"], summary="Liveness and what is loaded")
-async def healthz(svc: Svc) -> s.Health:
+@router.get("/healthz", response_model=s.Health, tags=["operations"], summary="Liveness, readiness, what is loaded",
+            responses={503: {"model": s.Health, "description": "starting (what is loading now) or failed (why)"}})
+async def healthz(request: Request, response: Response) -> s.Health:
+    """200 with ``status: ok`` once ready; 503 with ``status: starting`` and the step now loading (the port
+    answers from the first second), or ``status: failed`` and why. Readiness probes and scripts wait for 200."""
+    startup = request.app.state.startup
+    svc = startup.services
+    if svc is None:
+        response.status_code = 503
+        return s.Health(status=startup.state, loading=startup.loading or None, error=startup.error or None,
+                        seconds=round(time.monotonic() - startup.started, 1))
     return s.Health(status="ok", users=len(svc.profiles.known_users), items=len(svc.dataset.items),
-                    ranker=svc.ranker_name, cached_reasons=len(svc.reasons.cache))
+                    ranker=svc.ranker_name, cached_reasons=len(svc.reasons.cache),
+                    breakers=svc.reasons.breaker.states(), seconds=round(time.monotonic() - startup.started, 1))
 
 
 @router.get("/metrics", tags=["operations"], summary="Prometheus metrics", response_class=Response)
-async def metrics(svc: Svc) -> Response:
-    # rendered in a worker thread: a large scrape never holds the event loop (and /healthz) while it runs
-    text = await asyncio.to_thread(svc.metrics.render)
+async def metrics(request: Request) -> Response:
+    # rendered in a worker thread: a large scrape never holds the event loop (and /healthz) while it runs;
+    # answered while the server starts too (the registry exists from the first second)
+    text = await asyncio.to_thread(request.app.state.metrics.render)
     return Response(text, media_type="text/plain; version=0.0.4; charset=utf-8")
 

@@ -207,11 +207,16 @@ class ExperimentSummary(BaseModel):
 
 
 class Health(BaseModel):
-    status: str
-    users: int
-    items: int
-    ranker: str
-    cached_reasons: int
+    status: Literal["ok", "starting", "failed"]
+    loading: str | None = Field(default=None, description="while starting: the step now loading")
+    error: str | None = Field(default=None, description="when start-up failed: why")
+    seconds: float = Field(description="since the server started")
+    users: int | None = None
+    items: int | None = None
+    ranker: str | None = Field(default=None, description="the ranker in use (and whether it was trained at start)")
+    cached_reasons: int | None = None
+    breakers: dict[str, str] = Field(default_factory=dict, description="circuit breaker per slow variant: open "
+                                     "(its generator is paused, the template served) or closed")
 
 
 # -- errors: every status code an operation can answer is declared in its ``responses`` (``errors(...)``) ------

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from recreason.data.dataset import Dataset
@@ -19,7 +19,7 @@ from recreason.profiles import ItemProfile, ProfileBuilder, UserProfile
 from recreason.reasons.base import ReasonRequest
 from recreason.serve.experiments import ExperimentConfig, Variant, load_config
 from recreason.serve.metrics import Metrics
-from recreason.serve.reasons import LRU, TEMPLATE, ReasonService
+from recreason.serve.reasons import LRU, TEMPLATE, Breaker, ReasonService
 from recreason.serve.settings import Settings
 from recreason.serve.store import Store
 
@@ -78,30 +78,39 @@ class Services:
     _forget_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @classmethod
-    def from_settings(cls, settings: Settings, metrics: Metrics | None = None) -> Services:
+    def from_settings(cls, settings: Settings, metrics: Metrics | None = None,
+                      progress: Callable[[str], None] = lambda step: None) -> Services:
+        """Everything the app serves from; ``progress`` hears each step (``/healthz`` shows it while starting)."""
         from recreason.data import workspace
 
         metrics = metrics or Metrics()
         start = time.perf_counter()
+        progress("loading the workspace")
         dataset = workspace.load(settings.workspace)
+        progress("loading the ranker" if settings.ranker else f"training a {settings.train_ranker} ranker")
         ranker, name = load_ranker(settings, dataset)
         profiles = Profiles(dataset, settings.profile_cache_size)
         if settings.warm_profiles:
+            progress("mining reviews for profiles")
             profiles.warm()
+        progress("opening the event store")
         store = Store(settings.db_url)
+        progress("fitting the guard's fallback template")
         guard = workspace_guard(settings.workspace, dataset)
         reasons = ReasonService(metrics, guard, store, timeout_s=settings.llm_timeout_s,
                                 workers=settings.llm_workers, queue=settings.llm_queue,
-                                cache_size=settings.cache_size, online=settings.llm_online)
+                                cache_size=settings.cache_size, online=settings.llm_online,
+                                breaker=Breaker(settings.llm_breaker_failures, settings.llm_breaker_cooldown_s))
+        progress("loading cached reasons")
         warmed = reasons.warm_from_store()
         services = cls(settings, dataset, profiles, ranker, store, load_config(settings.experiments), reasons,
                        metrics, name)
-        services.warm_up()
+        services.warm_up(progress)
         log.info("ready in %.1f s: %d users, %d items, ranker %s, %d cached reasons",
                  time.perf_counter() - start, len(profiles.known_users), len(dataset.items), name, warmed)
         return services
 
-    def warm_up(self) -> None:
+    def warm_up(self, progress: Callable[[str], None] = lambda step: None) -> None:
         """Build the template generator and run it and the guard once (tokenizer dictionaries load on first
         use), then each slow generator (an LLM loads its model on first use, holding the GIL for seconds):
         all before the first request, which would otherwise stall."""
@@ -110,6 +119,7 @@ class Services:
         if users:
             items, _ = self.recommend(users[0], 1)
             requests = self.requests(users[0], [i for i, _ in items], None, None)
+        progress("warming the template and the guard")
         try:
             self.reasons.generator(TEMPLATE)
             self.reasons.warm(requests)
@@ -119,13 +129,26 @@ class Services:
             return
         for variant in {v.key: v for v in self.experiments.variants() if v.strategy not in ("none", "template")
                         }.values():
-            start = time.perf_counter()
-            try:
-                self.reasons.warm(requests, variant)
+            progress(f"warming {variant.strategy} ({variant.name})")
+            start, outcome = time.perf_counter(), {}
+
+            def warm(variant=variant, outcome=outcome):
+                try:
+                    self.reasons.warm(requests, variant)
+                except Exception as err:  # noqa: BLE001 - the variant will fall back to the template
+                    outcome["error"] = err
+
+            worker = threading.Thread(target=warm, name=f"warm-{variant.name}", daemon=True)
+            worker.start()
+            worker.join(self.settings.warm_timeout_s)
+            if worker.is_alive():  # ready without it: its requests get the template until it has loaded
+                log.warning("%s (%s) still warming after %.0f s; serving without waiting for it", variant.strategy,
+                            variant.name, self.settings.warm_timeout_s)
+            elif "error" in outcome:
+                log.warning("%s (%s) failed its warm-up: %s", variant.strategy, variant.name, outcome["error"])
+            else:
                 log.info("%s (%s) loaded and ran once in %.1f s", variant.strategy, variant.name,
                          time.perf_counter() - start)
-            except Exception as err:  # noqa: BLE001 - the variant will fall back to the template
-                log.warning("%s (%s) failed its warm-up: %s", variant.strategy, variant.name, err)
 
     def close(self) -> None:
         self.reasons.close()

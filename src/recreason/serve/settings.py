@@ -31,6 +31,11 @@ class Settings(BaseSettings):
                                "item data to POST /v1/reasons (a public demo); false: any configured key is needed.")
     llm_timeout_s: float = Field(default=1.0, gt=0, description="Longest wait for the LLM before the template.")
     llm_online: bool = Field(default=True, description="Run the LLM on a cache miss; false: precomputed only.")
+    llm_breaker_failures: int = Field(default=3, ge=1, description="Timeouts or errors in a row after which an LLM "
+                                      "variant is not called for llm_breaker_cooldown_s (the template is served).")
+    llm_breaker_cooldown_s: float = Field(default=30.0, gt=0, description="How long the circuit breaker stays open.")
+    warm_timeout_s: float = Field(default=120.0, gt=0, description="Longest wait for one variant's warm-up at start; "
+                                  "then the server is ready and the variant warms on in the background.")
     llm_workers: int = Field(default=1, ge=1, description="Threads running the LLM.")
     llm_queue: int = Field(default=4, ge=0, description="LLM jobs allowed to wait; beyond: template at once.")
     max_body_bytes: int = Field(default=64 * 1024, ge=1024, description="Largest request body accepted.")
