@@ -128,3 +128,22 @@ def test_helpers():
     assert split_interests("科幻，喜剧; horror , ") == ["科幻", "喜剧", "horror"]
     assert parse_params(["dim=16", "loss=bpr", "hidden=[32, 16]"], EmbeddingRanker.Config) == \
         {"dim": 16, "loss": "bpr", "hidden": [32, 16]}
+
+
+def test_the_workspace_keeps_its_ranker_where_recommend_and_serve_find_it(app, small_dataset, tmp_path):
+    from recreason.serve.services import load_ranker
+    from recreason.serve.settings import Settings
+
+    ws = tmp_path / "ws"
+    workspace.save(small_dataset, ws)
+    settings = Settings(workspace=ws)
+    assert "trained at start-up: no trained ranker in" in load_ranker(settings, small_dataset)[1]
+    missing = runner.invoke(app, ["recommend", "-w", str(ws), "--user", "u3"])
+    assert missing.exit_code == BAD_INPUT and "train ranker" in missing.output
+    trained = runner.invoke(app, ["train", "ranker", "-w", str(ws), "--model", "popularity", "--split", "none"])
+    assert trained.exit_code == 0, trained.output
+    assert (workspace.ranker_dir(ws) / "config.json").is_file()
+    result = runner.invoke(app, ["recommend", "-w", str(ws), "--user", "u3", "-k", "2"])
+    assert result.exit_code == 0 and "film number" in result.output, result.output
+    ranker, name = load_ranker(settings, small_dataset)
+    assert ranker.name == "popularity" and str(workspace.ranker_dir(ws)) in name

@@ -1,6 +1,7 @@
 """``recreason reasons batch``: top-k items and their reasons for many users, through the one pipeline.
 
-Ranks each user's top-k with a saved ranker (or a popularity ranker fitted on the workspace), builds the
+Ranks each user's top-k with a saved ranker (default: the workspace's ``models/ranker``; else a popularity
+ranker fitted on the workspace), builds the
 requests, writes reasons with ``recreason.guard.pipeline.write_reasons`` (the guard every caller shares) and
 appends one JSON line per (user, item) to the output file. A run that is stopped resumes where it stopped:
 users whose k lines are already in the file are skipped, and a user whose lines were cut off half-way is
@@ -61,7 +62,8 @@ def register(app: typer.Typer, train_app: typer.Typer) -> None:
     def batch(
         out: Annotated[Path, typer.Option(help="JSON Lines output; an existing file is resumed.")],
         workspace: WorkspaceOpt = DEFAULT_WORKSPACE,
-        ranker: Annotated[Path | None, typer.Option(help="A ranker saved by `train ranker`; default: popularity.")] = None,
+        ranker: Annotated[Path | None, typer.Option(help="A ranker saved by `train ranker`; default: "
+                                                    "WORKSPACE/models/ranker, else popularity.")] = None,
         model: Annotated[Path | None, typer.Option(help="A generator saved by `train reasons`.")] = None,
         generator: Annotated[str, typer.Option(help="Generator by name when no --model.")] = "template",
         k: Annotated[int, typer.Option("-k", help="Items per user.", min=1)] = 10,
@@ -85,6 +87,12 @@ def register(app: typer.Typer, train_app: typer.Typer) -> None:
         except ValueError as e:
             raise fail(f"--lang: {e}", USAGE) from None
         dataset = ws.load(workspace)
+        from recreason.data.workspace import ranker_dir
+
+        if ranker is None and (ranker_dir(workspace) / "config.json").is_file():
+            ranker = ranker_dir(workspace)
+        if ranker is None:
+            typer.echo(f"no trained ranker in {ranker_dir(workspace)}: ranking by popularity", err=True)
         model_ranker = Ranker.load(ranker) if ranker else get_ranker("popularity")().fit(history(dataset))
         gen, guard = generator_and_guard(workspace, dataset, model, generator)
         builder = RequestBuilder(dataset)

@@ -77,6 +77,7 @@ def register(app: typer.Typer, train_app: typer.Typer) -> None:
         from recreason.cli.profile import show_user
         from recreason.cli.reasons import show_reason
         from recreason.data.ingest import ingest_to_workspace
+        from recreason.data.workspace import ranker_dir
         from recreason.guard.pipeline import write_reasons
         from recreason.reasons.examples import RequestBuilder
         from recreason.sample import write_sample
@@ -88,8 +89,8 @@ def register(app: typer.Typer, train_app: typer.Typer) -> None:
         report = ingest_to_workspace(raw, ws, progress=True, name="sample")
         print_report(report, ws / "rejects.jsonl")
         dataset = report.dataset
-        typer.secho(f"3. train the {ranker} ranker -> {folder / 'ranker'}", bold=True)
-        model = _train_ranker(dataset, folder / "ranker", ranker, seed)
+        typer.secho(f"3. train the {ranker} ranker -> {ranker_dir(ws)} (where serve finds it)", bold=True)
+        model = _train_ranker(dataset, ranker_dir(ws), ranker, seed)
         builder = RequestBuilder(dataset)
         typer.secho(f"4. reason generator: {generator}", bold=True)
         gen, guard = _generator(generator, ws, dataset, builder)

@@ -20,7 +20,8 @@ def register(app: typer.Typer, train_app: typer.Typer) -> None:
         db: Annotated[str | None, typer.Option(help="Event store URL; default: WORKSPACE/events.db when it "
                                                     "exists (the server's default).")] = None,
         ranker: Annotated[list[Path] | None, typer.Option(
-            help="A ranker artifact folder to unlink the users from (repeatable).")] = None,
+            help="Another ranker artifact folder to unlink the users from (repeatable); WORKSPACE/models/ranker "
+                 "is always done.")] = None,
     ) -> None:
         """Remove the users' interactions, reviews, references and rejected records from the workspace (later
         ingests into it drop them again), their events, cached reasons and profile reads from the event store,
@@ -40,7 +41,12 @@ def register(app: typer.Typer, train_app: typer.Typer) -> None:
                 removed.update(store.forget(report.users, report.items))
             finally:
                 store.close()
-        for folder in ranker or []:
+        from recreason.data.workspace import ranker_dir
+
+        folders = list(ranker or [])
+        if (ranker_dir(workspace) / "config.json").is_file() and ranker_dir(workspace) not in folders:
+            folders.append(ranker_dir(workspace))  # the workspace's own ranker, always
+        for folder in folders:
             model = Ranker.load(folder)
             unlinked = model.forget(report.users)
             if unlinked:

@@ -68,7 +68,9 @@ def register(app: typer.Typer, train_app: typer.Typer) -> None:
     @user_errors
     @_rank_errors
     def train_ranker(
-        out: Annotated[Path, typer.Option("--out", "-o", help="Folder to write the ranker artifact to.")],
+        out: Annotated[Path | None, typer.Option("--out", "-o", help="Folder to write the ranker artifact to; "
+                                                 "default WORKSPACE/models/ranker, where serve and recommend "
+                                                 "look.")] = None,
         workspace: WorkspaceOpt = DEFAULT_WORKSPACE,
         model: Annotated[str, typer.Option("--model", help="embedding, popularity, itemknn or als.")] = "embedding",
         split: Annotated[str, typer.Option(
@@ -105,7 +107,7 @@ def register(app: typer.Typer, train_app: typer.Typer) -> None:
             parts = make_split(dataset, split, seed)
             ranker, results = fit_and_test(ranker_class, parts, params, k=k, seed=seed)
         seconds = time.perf_counter() - start
-        folder = ranker.save(out)
+        folder = ranker.save(out or ws.ranker_dir(workspace))
         typer.echo(f"{model}: {len(ranker.user_ids):,} users, {len(ranker.item_ids):,} items, "
                    f"trained in {seconds:.1f} s")
         if results is not None:
@@ -120,8 +122,9 @@ def register(app: typer.Typer, train_app: typer.Typer) -> None:
     @user_errors
     @_rank_errors
     def recommend(
-        model: Annotated[Path, typer.Option("--model", "-m", help="Ranker artifact folder.")],
         user: Annotated[str, typer.Option("--user", "-u", help="User id.")],
+        model: Annotated[Path | None, typer.Option("--model", "-m", help="Ranker artifact folder; default "
+                                                   "WORKSPACE/models/ranker.")] = None,
         workspace: Annotated[Path, typer.Option(
             "--workspace", "-w", help="Workspace for item titles (env RECREASON_WORKSPACE); without one, the "
                                       "model alone gives ids only.")] = DEFAULT_WORKSPACE,
@@ -143,6 +146,13 @@ def register(app: typer.Typer, train_app: typer.Typer) -> None:
             raise fail(f"--on-unknown must be 'error' or 'popular', got {on_unknown!r}", USAGE)
         if k < 1:
             raise fail(f"-k must be at least 1, got {k}", USAGE)
+        if model is None:
+            from recreason.data.workspace import ranker_dir
+
+            model = ranker_dir(workspace)
+            if not (model / "config.json").is_file():
+                raise fail(f"no trained ranker at {model}: run `recreason train ranker -w {workspace}`, or pass "
+                           "--model DIR", BAD_INPUT)
         ranker = Ranker.load(model)
         try:
             recs = ranker.recommend(user, k=k, exclude_seen=not include_seen,

@@ -18,7 +18,9 @@ serve_app = typer.Typer(help="Serve recommendations with reasons over HTTP (API 
                         invoke_without_command=True)
 
 Workspace = Annotated[Path | None, typer.Option("--workspace", "-w", help="Workspace folder (env RECREASON_WORKSPACE).")]
-Ranker = Annotated[Path | None, typer.Option(help="Ranker artifact folder; default: train a popularity ranker now.")]
+Ranker = Annotated[Path | None, typer.Option(help="Ranker artifact folder; default: WORKSPACE/models/ranker "
+                                                  "(`train ranker` writes it), else a popularity ranker trained "
+                                                  "now (the log and /healthz say so).")]
 Experiments = Annotated[Path | None, typer.Option(help="Experiments file (TOML or JSON); default: built-in.")]
 Db = Annotated[str | None, typer.Option(help="Database URL; default sqlite:///WORKSPACE/events.db.")]
 

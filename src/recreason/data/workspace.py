@@ -24,6 +24,14 @@ from recreason.data.dataset import Dataset, frame_from_arrow
 from recreason.data.schema import SCHEMA_VERSION, SCHEMAS, TABLES
 
 MANIFEST = "manifest.json"
+#: where a workspace keeps its trained models: ``models/ranker`` is the ranker ``train ranker`` writes and
+#: ``serve`` / ``recommend`` use by default (``models/fallback-template`` is the guard's fitted fallback)
+MODELS = "models"
+
+
+def ranker_dir(folder: str | Path) -> Path:
+    """The workspace's default ranker artifact folder."""
+    return Path(folder) / MODELS / "ranker"
 REJECTS = "rejects.jsonl"
 
 

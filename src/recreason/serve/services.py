@@ -161,7 +161,7 @@ class Services:
         caches in memory. Reasons cached for the items the user reviewed go too (they may quote the review).
         Rows removed per store, and notes."""
         from recreason.data.forget import forget_users, without_users
-        from recreason.data.workspace import WorkspaceError
+        from recreason.data.workspace import WorkspaceError, ranker_dir
 
         notes: list[str] = []
         with self._forget_lock:
@@ -176,9 +176,10 @@ class Services:
             removed.update(self.store.forget([user_id], report.items))
             forget = getattr(self.ranker, "forget", None)
             removed["ranker"] = len(forget([user_id])) if forget else 0
-            if removed["ranker"] and self.settings.ranker is not None:
+            folder = self.settings.ranker or ranker_dir(self.settings.workspace)
+            if removed["ranker"] and (folder / "config.json").is_file():
                 try:
-                    self.ranker.save(self.settings.ranker)
+                    self.ranker.save(folder)
                 except OSError as err:
                     notes.append(f"the ranker artifact could not be saved again ({type(err).__name__}); run "
                                  "`recreason forget` with --ranker on it")
@@ -223,13 +224,21 @@ class Services:
 
 
 def load_ranker(settings: Settings, dataset: Dataset):
-    """The ranker artifact named in the settings, or a ranker trained now on all of the workspace."""
+    """The ranker artifact named in the settings, else the workspace's own (``WORKSPACE/models/ranker``, where
+    ``train ranker`` and ``demo`` write it), else a popularity ranker trained now, said loudly: in the log,
+    in ``/healthz`` and so in the console."""
+    from recreason.data.workspace import ranker_dir
     from recreason.rank import Ranker, get_ranker
 
-    if settings.ranker is not None:
-        ranker = Ranker.load(settings.ranker)
-        return ranker, f"{ranker.name} ({settings.ranker})"
+    folder = settings.ranker
+    if folder is None and (ranker_dir(settings.workspace) / "config.json").is_file():
+        folder = ranker_dir(settings.workspace)
+    if folder is not None:
+        ranker = Ranker.load(folder)
+        return ranker, f"{ranker.name} ({folder})"
     start = time.perf_counter()
     ranker = get_ranker(settings.train_ranker)().fit(dataset)
-    log.info("trained a %s ranker on the workspace in %.1f s", settings.train_ranker, time.perf_counter() - start)
-    return ranker, f"{ranker.name} (trained at start-up)"
+    log.warning("no trained ranker in %s: serving a %s ranker trained at start-up (%.1f s); run `recreason train "
+                "ranker -w %s` for a better one", ranker_dir(settings.workspace), settings.train_ranker,
+                time.perf_counter() - start, settings.workspace)
+    return ranker, f"{ranker.name} (trained at start-up: no trained ranker in {ranker_dir(settings.workspace)})"

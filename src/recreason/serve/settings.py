@@ -19,7 +19,8 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="RECREASON_", env_file=".env", extra="ignore")
 
     workspace: Path = Field(default=Path("workspace"), description="Workspace folder written by `recreason ingest`.")
-    ranker: Path | None = Field(default=None, description="Ranker artifact folder; none: train one at start-up.")
+    ranker: Path | None = Field(default=None, description="Ranker artifact folder; none: WORKSPACE/models/ranker, "
+                                "else one trained at start-up (train_ranker).")
     train_ranker: str = Field(default="popularity", description="Ranker trained at start-up when no artifact.")
     db: str | None = Field(default=None, description="SQLAlchemy URL; default sqlite:///WORKSPACE/events.db.")
     experiments: Path | None = Field(default=None, description="Experiments file (TOML or JSON); default: built-in.")
