@@ -102,3 +102,12 @@ def test_forget_command_cleans_workspace_store_and_ranker(served):
     assert "forgot 1 user(s)" in r.output and "keep what they learned" in r.output
     after = everything_in(folder)
     assert "u_en" not in after and "The tent is roomy" not in after and "u_zh" in after
+
+
+def test_a_wrong_database_url_fails_before_anything_is_removed(served):
+    svc, folder = served
+    svc.close()
+    before = everything_in(folder)
+    r = CliRunner().invoke(cli, ["forget", "u_en", "-w", str(folder), "--db", "not-a-url"])
+    assert r.exit_code == 4 and "cannot open the event store" in r.output
+    assert everything_in(folder) == before and not (folder / "forgotten.json").exists()

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from recreason.cli.common import DEFAULT_WORKSPACE, WorkspaceOpt, user_errors
+from recreason.cli.common import BAD_INPUT, DEFAULT_WORKSPACE, WorkspaceOpt, fail, user_errors
 
 
 def register(app: typer.Typer, train_app: typer.Typer) -> None:
@@ -27,19 +27,27 @@ def register(app: typer.Typer, train_app: typer.Typer) -> None:
         ingests into it drop them again), their events, cached reasons and profile reads from the event store,
         and their ids and seen items from ranker artifacts; cached reasons of the items they reviewed go too.
         A running server keeps what it loaded: use DELETE /v1/users/{id} on it, or restart it."""
+        from sqlalchemy.exc import SQLAlchemyError
+
         from recreason.data.forget import forget_users
+        from recreason.data.workspace import read_manifest
         from recreason.rank import Ranker
+        from recreason.serve.store import Store
 
-        report = forget_users(workspace, users)
-        removed = {f"workspace.{t}": n for t, n in report.removed.items()}
+        read_manifest(workspace)  # a wrong workspace or database fails before anything is removed
         url = db or (f"sqlite:///{workspace / 'events.db'}" if (workspace / "events.db").is_file() else None)
-        if url:
-            from recreason.serve.store import Store
-
-            store = Store(url)
-            try:
+        try:
+            store = Store(url) if url else None
+        except SQLAlchemyError as err:
+            raise fail(f"cannot open the event store {url!r}: {type(err).__name__}: {str(err).splitlines()[0]}",
+                       BAD_INPUT) from None
+        try:
+            report = forget_users(workspace, users)
+            removed = {f"workspace.{t}": n for t, n in report.removed.items()}
+            if store is not None:
                 removed.update(store.forget(report.users, report.items))
-            finally:
+        finally:
+            if store is not None:
                 store.close()
         from recreason.data.workspace import ranker_dir
 

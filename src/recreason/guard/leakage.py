@@ -68,10 +68,13 @@ class ReviewIndex:
     them."""
 
     def __init__(self, dataset: Dataset, limits: dict[str, int] = LIMITS):
-        self.dataset, self.limits = dataset, limits
+        self.limits = limits
         frame = dataset.interactions
         frame = frame[frame["review"].notna()]
         users = {u: k for k, u in enumerate(dict.fromkeys(frame["user_id"]))}
+        # each user's own reviews, looked up per checked reason (not a scan of every interaction)
+        self._texts = frame["review"].astype(str).to_numpy()
+        self._rows = frame.reset_index(drop=True).groupby("user_id", sort=False).indices
         self._tables: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
         for n in sorted(set(limits.values())):
             keys, who = [], []
@@ -107,9 +110,8 @@ class ReviewIndex:
             return 0, ""
         me = self._users.get(user_id, -3)
         own = set(_hashes(units(item_text), n))
-        if me != -3:
-            for review in self.dataset.user_interactions(user_id)["review"].dropna():
-                own.update(_hashes(units(str(review)), n))
+        for row in self._rows.get(user_id, ()):
+            own.update(_hashes(units(self._texts[row]), n))
         # the item's own words and stop words are nobody's: "X Gift Card is a gift card" quotes no one ...
         plain = (EN.stop_words if lang == "en" else frozenset()) | set(units(item_text))
         least = CONTENT.get(lang, 2)
